@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.ports).toEqual({ gateway: 4000, knowledge: 4001, operations: 4002, search: 4003 });
+    expect(config.postgres).toMatchObject({ url: 'postgres://synapseflow:synapseflow@127.0.0.1:5432/synapseflow', external: false });
+    expect(config.neo4j).toMatchObject({ uri: 'bolt://127.0.0.1:7687', user: 'neo4j', external: false, heap: '768m' });
+    expect(config.redis).toMatchObject({ url: 'redis://127.0.0.1:6379', external: false });
+    expect(config.qdrant).toMatchObject({ url: 'http://127.0.0.1:6333', external: false });
+    expect(config.stack.installMissing).toBe(false);
+  });
+
+  it('marks a store as external when its URL is set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db.internal:5433/app', QDRANT_URL: 'https://qdrant.internal' });
+    expect(config.postgres).toMatchObject({ url: 'postgres://u:p@db.internal:5433/app', external: true });
+    expect(config.qdrant.external).toBe(true);
+    expect(config.neo4j.external).toBe(false);
+  });
+
+  it('derives local store URLs from the store ports', () => {
+    const config = loadConfig({ REDIS_PORT: '6390', NEO4J_BOLT_PORT: '7700' });
+    expect(config.redis.url).toBe('redis://127.0.0.1:6390');
+    expect(config.neo4j.uri).toBe('bolt://127.0.0.1:7700');
+  });
+
+  it('installs missing servers by default under CI or tests only', () => {
+    expect(loadConfig({ CI: 'true' }).stack.installMissing).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).stack.installMissing).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', STACK_INSTALL_MISSING: 'no' }).stack.installMissing).toBe(false);
+  });
+
+  it('names every bad variable and the value it got', () => {
+    let error: unknown;
+    try {
+      loadConfig({ GATEWAY_PORT: 'eighty', DATABASE_URL: 'mysql://x', NEO4J_HEAP: 'lots', JWT_SECRET: 'short' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('GATEWAY_PORT');
+    expect(message).toContain('"eighty"');
+    expect(message).toContain('DATABASE_URL: must be a URL starting with postgres:// or postgresql://');
+    expect(message).toContain('NEO4J_HEAP');
+    expect(message).toContain('JWT_SECRET');
+    expect((error as ConfigError).problems).toHaveLength(4);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', GATEWAY_PORT: '' }).postgres.external).toBe(false);
+  });
+
+  it('rejects ports out of range', () => {
+    expect(() => loadConfig({ REDIS_PORT: '70000' })).toThrow(/REDIS_PORT/);
+  });
+});

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the project reads, parsed and validated once.
+ * Defaults match `.env.example`; nothing else in the code base reads `process.env`.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+/** Heap and page-cache sizes as the JVM and Neo4j accept them: 512m, 1g... */
+const memorySize = z.string().regex(/^\d+[kmg]$/i, 'must be a size such as 512m or 1g');
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+
+  GATEWAY_PORT: port.default(4000),
+  KNOWLEDGE_PORT: port.default(4001),
+  OPERATIONS_PORT: port.default(4002),
+  SEARCH_PORT: port.default(4003),
+
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  NEO4J_URI: url(['bolt:', 'neo4j:', 'bolt+s:', 'neo4j+s:']).optional(),
+  NEO4J_USER: z.string().min(1).default('neo4j'),
+  NEO4J_PASSWORD: z.string().min(8, 'must have at least 8 characters (Neo4j refuses shorter)').default('synapseflow-dev'),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  QDRANT_URL: url(['http:', 'https:']).optional(),
+  QDRANT_API_KEY: z.string().min(1).optional(),
+
+  POSTGRES_PORT: port.default(5432),
+  NEO4J_BOLT_PORT: port.default(7687),
+  REDIS_PORT: port.default(6379),
+  QDRANT_PORT: port.default(6333),
+
+  STACK_DIR: z.string().min(1).default('.stack'),
+  STACK_POSTGRES: z.enum(['auto', 'debian', 'pglite']).default('auto'),
+  STACK_INSTALL_MISSING: bool.optional(),
+  STACK_START_TIMEOUT_SECONDS: positiveInt.default(300),
+  NEO4J_HEAP: memorySize.default('768m'),
+  NEO4J_PAGECACHE: memorySize.default('256m'),
+
+  EVENT_STREAM_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i, 'letters, digits, :, _ and - only').default('synapse'),
+  QDRANT_COLLECTION_PREFIX: z.string().regex(/^[a-z0-9_-]*$/i, 'letters, digits, _ and - only').default(''),
+
+  JWT_SECRET: z.string().min(32, 'must have at least 32 characters').default('dev-only-secret-change-me-0123456789abcdef'),
+  JWKS_URL: url(['http:', 'https:']).optional(),
+  JWT_ISSUER: z.string().min(1).default('synapseflow'),
+  JWT_AUDIENCE: z.string().min(1).default('synapseflow-api'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  ports: { gateway: number; knowledge: number; operations: number; search: number };
+  postgres: { url: string; external: boolean; port: number };
+  neo4j: { uri: string; user: string; password: string; external: boolean; boltPort: number; heap: string; pageCache: string };
+  redis: { url: string; external: boolean; port: number };
+  qdrant: {
+    url: string;
+    apiKey: string | undefined;
+    external: boolean;
+    port: number;
+    /** Put before every collection name, so tests (or tenants) can share one Qdrant. */
+    collectionPrefix: string;
+  };
+  /** Redis stream names start with this (`<prefix>:feedback`...), so tests can isolate their events. */
+  eventStreamPrefix: string;
+  stack: {
+    dir: string;
+    postgresMode: Env['STACK_POSTGRES'];
+    /** Install a missing PostgreSQL or Redis server with apt; defaults to on under CI or NODE_ENV=test. */
+    installMissing: boolean;
+    startTimeoutMs: number;
+  };
+  auth: { jwtSecret: string; jwksUrl: string | undefined; issuer: string; audience: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the given environment (default: `process.env`); throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const shown = present[name] === undefined ? '' : ` (got "${present[name]}")`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const underTest = env.NODE_ENV === 'test' || source.CI === 'true';
+  return {
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    ports: { gateway: env.GATEWAY_PORT, knowledge: env.KNOWLEDGE_PORT, operations: env.OPERATIONS_PORT, search: env.SEARCH_PORT },
+    postgres: {
+      url: env.DATABASE_URL ?? `postgres://synapseflow:synapseflow@127.0.0.1:${env.POSTGRES_PORT}/synapseflow`,
+      external: env.DATABASE_URL !== undefined,
+      port: env.POSTGRES_PORT,
+    },
+    neo4j: {
+      uri: env.NEO4J_URI ?? `bolt://127.0.0.1:${env.NEO4J_BOLT_PORT}`,
+      user: env.NEO4J_USER,
+      password: env.NEO4J_PASSWORD,
+      external: env.NEO4J_URI !== undefined,
+      boltPort: env.NEO4J_BOLT_PORT,
+      heap: env.NEO4J_HEAP,
+      pageCache: env.NEO4J_PAGECACHE,
+    },
+    redis: {
+      url: env.REDIS_URL ?? `redis://127.0.0.1:${env.REDIS_PORT}`,
+      external: env.REDIS_URL !== undefined,
+      port: env.REDIS_PORT,
+    },
+    qdrant: {
+      url: env.QDRANT_URL ?? `http://127.0.0.1:${env.QDRANT_PORT}`,
+      apiKey: env.QDRANT_API_KEY,
+      external: env.QDRANT_URL !== undefined,
+      port: env.QDRANT_PORT,
+      collectionPrefix: env.QDRANT_COLLECTION_PREFIX,
+    },
+    eventStreamPrefix: env.EVENT_STREAM_PREFIX,
+    stack: {
+      dir: env.STACK_DIR,
+      postgresMode: env.STACK_POSTGRES,
+      installMissing: env.STACK_INSTALL_MISSING ?? underTest,
+      startTimeoutMs: env.STACK_START_TIMEOUT_SECONDS * 1000,
+    },
+    auth: { jwtSecret: env.JWT_SECRET, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+  };
+}

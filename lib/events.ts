@@ -1,0 +1,133 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
+
+/**
+ * Durable events between subgraphs on Redis streams. Delivery is at least once: a consumer
+ * acknowledges an entry only after its handler succeeded, and entries left pending by a
+ * crashed consumer are claimed again. Handlers make that exactly once in effect by recording
+ * `event.id` in their own store in the same transaction as the effect.
+ */
+export interface DurableEvent<TPayload> {
+  /** Stable id chosen by the producer (e.g. `feedback:<uuid>`): replays carry the same id. */
+  id: string;
+  type: string;
+  payload: TPayload;
+  publishedAt: string;
+}
+
+export async function publishEvent<TPayload>(redis: Redis, stream: string, event: Omit<DurableEvent<TPayload>, 'publishedAt'>): Promise<string> {
+  const entryId = await redis.xadd(stream, '*', 'id', event.id, 'type', event.type, 'payload', JSON.stringify(event.payload), 'publishedAt', new Date().toISOString());
+  if (entryId === null) throw new Error(`XADD to ${stream} returned no id`);
+  return entryId;
+}
+
+export interface ConsumerOptions<TPayload> {
+  stream: string;
+  group: string;
+  consumer: string;
+  handle: (event: DurableEvent<TPayload>) => Promise<void>;
+  logger: Logger;
+  /** Entries per read; default 50. */
+  batchSize?: number;
+  /** How long one blocking read waits; default 1000 ms. */
+  blockMs?: number;
+  /** Pending entries idle this long (a crashed consumer's) are claimed; default 30 s. */
+  claimIdleMs?: number;
+}
+
+export interface Consumer {
+  /** Resolves when the loop has finished its current batch and stopped. */
+  stop(): Promise<void>;
+}
+
+/** Creates the consumer group if needed (reading the stream from its start). */
+export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+  try {
+    await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+  } catch (error) {
+    if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+  }
+}
+
+/**
+ * Runs a consumer loop on its own connection (blocking reads would stall a shared one).
+ * A failing handler leaves its entry pending; it is retried after `claimIdleMs`.
+ */
+export async function startConsumer<TPayload>(redis: Redis, options: ConsumerOptions<TPayload>): Promise<Consumer> {
+  const { stream, group, consumer, logger, batchSize = 50, blockMs = 1000, claimIdleMs = 30_000 } = options;
+  const connection = redis.duplicate({ connectionName: `${group}:${consumer}` });
+  await ensureGroup(connection, stream, group);
+  let running = true;
+  let lastClaim = 0;
+
+  async function handleEntries(entries: [string, string[]][]): Promise<void> {
+    for (const [entryId, fields] of entries) {
+      const event = decode<TPayload>(fields);
+      if (!event) {
+        logger.error({ stream, entryId }, 'malformed event acknowledged and skipped');
+        await connection.xack(stream, group, entryId);
+        continue;
+      }
+      try {
+        await options.handle(event);
+        await connection.xack(stream, group, entryId);
+      } catch (error) {
+        logger.error({ err: error, stream, entryId, eventId: event.id }, 'event handler failed; left pending for retry');
+      }
+    }
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      try {
+        if (Date.now() - lastClaim >= claimIdleMs) {
+          lastClaim = Date.now();
+          const [, claimed] = (await connection.xautoclaim(stream, group, consumer, claimIdleMs, '0', 'COUNT', batchSize)) as [string, [string, string[]][]];
+          await handleEntries(claimed.filter((entry) => entry !== null && Array.isArray(entry[1])));
+        }
+        const read = (await connection.xreadgroup('GROUP', group, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', stream, '>')) as
+          | [string, [string, string[]][]][]
+          | null;
+        if (read?.[0]) await handleEntries(read[0][1]);
+      } catch (error) {
+        if (!running) break;
+        logger.error({ err: error, stream }, 'event consumer read failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  const done = loop();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      connection.disconnect();
+    },
+  };
+}
+
+/** Entries not yet delivered to the group plus those delivered but not acknowledged. */
+export async function consumerLag(redis: Redis, stream: string, group: string): Promise<{ lag: number; pending: number }> {
+  const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
+  for (const fields of groups) {
+    const info = new Map<string, unknown>();
+    for (let index = 0; index < fields.length; index += 2) info.set(String(fields[index]), fields[index + 1]);
+    if (info.get('name') === group) return { lag: Number(info.get('lag') ?? 0), pending: Number(info.get('pending') ?? 0) };
+  }
+  return { lag: Number(await redis.xlen(stream)), pending: 0 };
+}
+
+function decode<TPayload>(fields: string[]): DurableEvent<TPayload> | undefined {
+  const record = new Map<string, string>();
+  for (let index = 0; index + 1 < fields.length; index += 2) record.set(fields[index] as string, fields[index + 1] as string);
+  const id = record.get('id');
+  const type = record.get('type');
+  const payload = record.get('payload');
+  if (!id || !type || payload === undefined) return undefined;
+  try {
+    return { id, type, payload: JSON.parse(payload) as TPayload, publishedAt: record.get('publishedAt') ?? '' };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,13 @@
+import { loadConfig } from '../lib/config.js';
+import { stackUp } from '../stack/stack.js';
+
+/**
+ * Integration tests need the real stores: bring the stack up (reusing running stores)
+ * or fail the whole run, loudly. A store that cannot start is never skipped.
+ */
+export default async function setup(): Promise<void> {
+  const started = Date.now();
+  const reports = await stackUp(loadConfig());
+  const summary = reports.map((report) => `${report.name} ${report.state}`).join(', ');
+  console.log(`[test] stores ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary}`);
+}
