@@ -6,6 +6,7 @@ import { createPostgresStore } from './postgres.js';
 import { isAlive, readPid, sleep, spawnDetached, stopProcess, tail } from './processes.js';
 import { createQdrantStore } from './qdrant.js';
 import { createRedisStore } from './redis.js';
+import { withStartLock } from './start-lock.js';
 import { StackError, type Store, type StoreName } from './store.js';
 
 export type StoreState = 'started' | 'reused' | 'running' | 'external' | 'unavailable' | 'stopped' | 'not-running';
@@ -62,18 +63,20 @@ async function bringUp(config: Config, store: Store): Promise<StoreReport> {
     throw new StackError(`${urlVariable[store.name]} is set to ${store.displayUrl}, but nothing answers there`);
   }
   const dir = storeDir(config, store.name);
-  const runningPid = livePid(dir);
-  if (await store.isReady()) return report('reused', runningPid);
-  if (runningPid !== undefined) {
-    // Our own process is still starting (or hung): wait for it rather than start a second one.
-    await waitUntilReady(config, store, runningPid, dir);
-    return report('reused', runningPid);
-  }
-  const plan = await store.prepare();
-  const pid = spawnDetached(plan, dir, logFile(dir, store.name));
-  await waitUntilReady(config, store, pid, dir);
-  await store.afterStart?.();
-  return report('started', pid);
+  return withStartLock(dir, config.stack.startTimeoutMs, async () => {
+    const runningPid = livePid(dir);
+    if (await store.isReady()) return report('reused', runningPid);
+    if (runningPid !== undefined) {
+      // Our own process is still starting (or hung): wait for it rather than start a second one.
+      await waitUntilReady(config, store, runningPid, dir);
+      return report('reused', runningPid);
+    }
+    const plan = await store.prepare();
+    const pid = spawnDetached(plan, dir, logFile(dir, store.name));
+    await waitUntilReady(config, store, pid, dir);
+    await store.afterStart?.();
+    return report('started', pid);
+  });
 }
 
 async function waitUntilReady(config: Config, store: Store, pid: number, dir: string): Promise<void> {

@@ -1,0 +1,54 @@
+/** A GraphQL error as a server returns it. */
+export interface GraphQLErrorBody {
+  message: string;
+  path?: readonly (string | number)[];
+  extensions?: Record<string, unknown>;
+}
+
+export interface GraphQLResponse<TData> {
+  status: number;
+  data?: TData | null;
+  errors?: GraphQLErrorBody[];
+}
+
+/** One GraphQL request over HTTP; returns status, data and errors without throwing on GraphQL errors. */
+export async function postGraphQL<TData = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { token?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<GraphQLResponse<TData>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+  });
+  const text = await response.text();
+  let body: { data?: TData | null; errors?: GraphQLErrorBody[] };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    body = { errors: [{ message: `non-JSON response (HTTP ${response.status}): ${text.slice(0, 200)}` }] };
+  }
+  return { status: response.status, data: body.data, errors: body.errors };
+}
+
+/** Like postGraphQL, but any error (HTTP or GraphQL) throws with the server's messages. */
+export async function requestGraphQL<TData = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { token?: string; timeoutMs?: number } = {},
+): Promise<TData> {
+  const result = await postGraphQL<TData>(url, query, variables, options);
+  if (result.errors?.length || !result.data) {
+    const messages = result.errors?.map((error) => `${error.message} [${String(error.extensions?.code ?? '')}]`).join('; ');
+    throw new Error(`GraphQL request failed (HTTP ${result.status}): ${messages ?? 'no data'}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config.js';
+import { consumerLag, publishEvent, startConsumer, type DurableEvent } from '../../lib/events.js';
+import { createRedis } from '../../lib/redis.js';
+
+const redis = createRedis(loadConfig().redis.url, 'events-test');
+const logger = pino({ level: 'silent' });
+
+afterAll(() => redis.quit());
+
+async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('durable events on Redis streams', () => {
+  it('delivers each published event to the group once and acknowledges it', async () => {
+    const stream = `test:events:${randomUUID()}`;
+    const seen: DurableEvent<{ n: number }>[] = [];
+    const consumer = await startConsumer<{ n: number }>(redis, {
+      stream, group: 'g', consumer: 'c1', logger, blockMs: 100,
+      handle: async (event) => void seen.push(event),
+    });
+    await publishEvent(redis, stream, { id: 'e-1', type: 'thing.happened', payload: { n: 1 } });
+    await publishEvent(redis, stream, { id: 'e-2', type: 'thing.happened', payload: { n: 2 } });
+    await eventually(() => seen.length === 2);
+    await consumer.stop();
+    expect(seen.map((event) => [event.id, event.payload.n])).toEqual([['e-1', 1], ['e-2', 2]]);
+    expect(await consumerLag(redis, stream, 'g')).toEqual({ lag: 0, pending: 0 });
+    await redis.del(stream);
+  });
+
+  it('keeps a failed event pending and redelivers it after the claim delay', async () => {
+    const stream = `test:events:${randomUUID()}`;
+    let attempts = 0;
+    const handled: string[] = [];
+    const consumer = await startConsumer<{ n: number }>(redis, {
+      stream, group: 'g', consumer: 'c1', logger, blockMs: 100, claimIdleMs: 300,
+      handle: async (event) => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('store briefly down');
+        handled.push(event.id);
+      },
+    });
+    await publishEvent(redis, stream, { id: 'e-1', type: 'thing.happened', payload: { n: 1 } });
+    await eventually(() => attempts === 1);
+    expect((await consumerLag(redis, stream, 'g')).pending).toBe(1);
+    await eventually(() => handled.length === 1);
+    await consumer.stop();
+    expect(handled).toEqual(['e-1']);
+    expect(attempts).toBe(2);
+    expect((await consumerLag(redis, stream, 'g')).pending).toBe(0);
+    await redis.del(stream);
+  });
+
+  it('counts events not yet read as lag', async () => {
+    const stream = `test:events:${randomUUID()}`;
+    await redis.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');
+    for (let n = 0; n < 3; n++) await publishEvent(redis, stream, { id: `e-${n}`, type: 't', payload: { n } });
+    expect(await consumerLag(redis, stream, 'g')).toEqual({ lag: 3, pending: 0 });
+    await redis.del(stream);
+  });
+});

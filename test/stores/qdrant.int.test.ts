@@ -1,0 +1,318 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QdrantClient } from '@qdrant/js-client-rest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config.js';
+import { createQdrantStore } from '../../stack/qdrant.js';
+import { freePort } from '../support/free-port.js';
+import { loadQdrantContract } from '../support/openapi.js';
+
+/**
+ * Contract tests of the Qdrant stand-in (stack/qdrant/): driven through the official JS client,
+ * every response body validated against Qdrant's OpenAPI description. They pass against a real
+ * Qdrant as well, except the stand-in's own 501s and the restart test, which starts the stand-in.
+ */
+
+const config = loadConfig();
+const contract = loadQdrantContract();
+const client = new QdrantClient({ url: config.qdrant.url, apiKey: config.qdrant.apiKey, checkCompatibility: false });
+const runId = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+const created = new Set<string>();
+const violations: string[] = [];
+const realFetch = globalThis.fetch;
+
+/** Every response the client (or a raw request) receives is checked against the spec. */
+beforeAll(() => {
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const response = await realFetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const path = new URL(url).pathname;
+    // Legacy search left Qdrant's API in 1.19; the client still calls it. Its items are checked in its test.
+    if (!path.endsWith('/points/search') && response.headers.get('content-type')?.includes('application/json')) {
+      const body: unknown = await response.clone().json();
+      try {
+        contract.assertResponse(method, url, response.status, body);
+      } catch (error) {
+        violations.push((error as Error).message);
+      }
+    }
+    return response;
+  };
+});
+
+afterEach(() => {
+  expect(violations.splice(0)).toEqual([]);
+});
+
+afterAll(async () => {
+  globalThis.fetch = realFetch;
+  for (const name of created) await client.deleteCollection(name);
+});
+
+function collectionName(label: string): string {
+  const name = `contract_${label}_${runId}`;
+  created.add(name);
+  return name;
+}
+
+/** A raw request, for what the client would refuse to send or to see the whole body. */
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(new URL(path, config.qdrant.url), {
+    method,
+    headers: { 'content-type': 'application/json', ...(config.qdrant.apiKey ? { 'api-key': config.qdrant.apiKey } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+function expectError(response: { status: number; body: unknown }, status: number, message: string | RegExp): void {
+  expect(response.status).toBe(status);
+  expect(response.body).toEqual({ status: { error: expect.stringMatching(message) }, time: expect.any(Number) });
+}
+
+function cosine(a: readonly number[], b: readonly number[]): number {
+  const dot = a.reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
+  return dot / (Math.hypot(...a) * Math.hypot(...b));
+}
+
+const fixtures = [
+  { id: 1, vector: [1, 0, 0, 0], payload: { category: 'cardio', rank: 1, tags: ['a'] } },
+  { id: 2, vector: [0.9, 0.1, 0, 0], payload: { category: 'cardio', rank: 2, tags: ['a', 'b'] } },
+  { id: 3, vector: [0.6, 0.6, 0.2, 0], payload: { category: 'neuro', rank: 3 } },
+  { id: 4, vector: [0.5, 0.3, 0.4, 0.1], payload: { category: 'cardio', rank: 4 } },
+  { id: 5, vector: [0, 1, 0, 0], payload: { category: 'cardio', rank: 5 } },
+  { id: 6, vector: [0.7, 0, 0.7, 0.1], payload: { category: 'onco', rank: 6 } },
+  { id: '7c9e6679-7425-40de-944b-e07fc1f90ae7', vector: [0.8, 0.2, 0.3, 0], payload: { category: 'cardio', rank: 7 } },
+  { id: 8, vector: [0, 0, 0, 1], payload: { category: 'cardio', rank: 8 } },
+];
+
+describe('the contract check itself', () => {
+  it('rejects bodies that do not match the spec', () => {
+    const path = '/collections/x';
+    expect(() => contract.assertResponse('GET', path, 200, { result: { status: 'green' }, status: 'ok', time: 0 })).toThrow(/config/);
+    expect(() => contract.assertResponse('POST', `${path}/points/query`, 200, { result: { points: [{ id: 'nope', score: 1, version: 0 }] }, status: 'ok', time: 0 })).toThrow();
+    expect(() => contract.assertResponse('POST', `${path}/points/count`, 200, { result: { count: 3 }, status: 'ok', time: 0.1 })).not.toThrow();
+  });
+});
+
+describe('service endpoints', () => {
+  it('answers version info and health checks', async () => {
+    const root = await api('GET', '/');
+    expect(root.status).toBe(200);
+    expect(root.body).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    for (const path of ['/healthz', '/livez', '/readyz']) {
+      const response = await fetch(new URL(path, config.qdrant.url));
+      expect(response.status).toBe(200);
+    }
+  });
+});
+
+describe('collections', () => {
+  it('creates, describes, lists, checks and deletes a collection', async () => {
+    const name = collectionName('lifecycle');
+    expect(await client.createCollection(name, { vectors: { size: 8, distance: 'Dot' } })).toBe(true);
+    expect(await client.collectionExists(name)).toEqual({ exists: true });
+    const info = await client.getCollection(name);
+    expect(info.config.params.vectors).toEqual({ size: 8, distance: 'Dot' });
+    expect(info.points_count).toBe(0);
+    expect(info.status).toBe('green');
+    expect((await client.getCollections()).collections).toContainEqual({ name });
+
+    expectError(await api('PUT', `/collections/${name}`, { vectors: { size: 8, distance: 'Dot' } }), 409, /already exists/);
+
+    expect(await client.deleteCollection(name)).toBe(true);
+    expect(await client.collectionExists(name)).toEqual({ exists: false });
+    expectError(await api('GET', `/collections/${name}`), 404, `Collection \`${name}\` doesn't exist!`);
+    expect((await api('DELETE', `/collections/${name}`)).body).toMatchObject({ result: false, status: 'ok' });
+  });
+});
+
+describe('points', () => {
+  const name = collectionName('points');
+
+  beforeAll(async () => {
+    await client.createCollection(name, { vectors: { size: 4, distance: 'Cosine' } });
+    await client.createPayloadIndex(name, { field_name: 'category', field_schema: 'keyword', wait: true });
+    await client.createPayloadIndex(name, { field_name: 'rank', field_schema: { type: 'integer', range: true, lookup: true }, wait: true });
+    const result = await client.upsert(name, { wait: true, points: fixtures });
+    expect(result.status).toBe('completed');
+  });
+
+  it('reports payload indexes in the collection info', async () => {
+    const info = await client.getCollection(name);
+    expect(info.points_count).toBe(fixtures.length);
+    expect(info.payload_schema.category).toMatchObject({ data_type: 'keyword', points: fixtures.length });
+    expect(info.payload_schema.rank).toMatchObject({ data_type: 'integer', params: { type: 'integer', range: true, lookup: true } });
+
+    const dropped = collectionName('index');
+    await client.createCollection(dropped, { vectors: { size: 2, distance: 'Euclid' } });
+    await client.createPayloadIndex(dropped, { field_name: 'x', field_schema: 'float', wait: true });
+    await client.deletePayloadIndex(dropped, 'x', { wait: true });
+    expect((await client.getCollection(dropped)).payload_schema).toEqual({});
+  });
+
+  it('retrieves points by id, with payload and normalized vectors', async () => {
+    const records = await client.retrieve(name, { ids: [1, '7c9e6679-7425-40de-944b-e07fc1f90ae7', 999], with_payload: true, with_vector: true });
+    expect(records.map((r) => r.id).sort()).toEqual([1, '7c9e6679-7425-40de-944b-e07fc1f90ae7']);
+    const uuidPoint = records.find((r) => r.id === '7c9e6679-7425-40de-944b-e07fc1f90ae7');
+    expect(uuidPoint?.payload).toEqual({ category: 'cardio', rank: 7 });
+    const norm = Math.hypot(0.8, 0.2, 0.3);
+    (uuidPoint?.vector as number[]).forEach((x, i) => expect(x).toBeCloseTo([0.8, 0.2, 0.3, 0][i]! / norm, 5));
+
+    const single = await api('GET', `/collections/${name}/points/3`);
+    expect(single.body).toMatchObject({ result: { id: 3, payload: { category: 'neuro', rank: 3 } } });
+    expectError(await api('GET', `/collections/${name}/points/12345`), 404, /No point with id 12345 found/);
+  });
+
+  it('scrolls all points in pages and counts with a filter', async () => {
+    const seen: (string | number)[] = [];
+    let offset: string | number | undefined | null = undefined;
+    let pages = 0;
+    do {
+      const page: Awaited<ReturnType<typeof client.scroll>> = await client.scroll(name, { limit: 3, offset: offset ?? undefined, with_payload: false });
+      seen.push(...page.points.map((p) => p.id));
+      offset = page.next_page_offset as string | number | null | undefined;
+      pages += 1;
+    } while (offset !== null && offset !== undefined && pages < 10);
+    expect(pages).toBe(3);
+    expect(new Set(seen)).toEqual(new Set(fixtures.map((f) => f.id)));
+    expect(seen).toHaveLength(fixtures.length);
+
+    const cardio = { must: [{ key: 'category', match: { value: 'cardio' } }] };
+    expect(await client.count(name, { filter: cardio, exact: true })).toEqual({ count: 6 });
+    const ranked = await client.scroll(name, { filter: { must: [{ key: 'rank', range: { gte: 3, lt: 6 } }] }, limit: 10 });
+    expect(ranked.points.map((p) => p.id).sort()).toEqual([3, 4, 5]);
+    const ordered = await client.scroll(name, { order_by: { key: 'rank', direction: 'desc' }, limit: 3 });
+    expect(ordered.points.map((p) => p.id)).toEqual([8, '7c9e6679-7425-40de-944b-e07fc1f90ae7', 6]);
+  });
+
+  it('returns exactly the filtered points in score order, with score_threshold and offset', async () => {
+    const query = [0.9, 0.3, 0.1, 0];
+    const filter = { must: [{ key: 'category', match: { value: 'cardio' } }], must_not: [{ has_id: [8] }] };
+    const expected = fixtures
+      .filter((f) => f.payload.category === 'cardio' && f.id !== 8)
+      .map((f) => ({ id: f.id, score: cosine(query, f.vector) }))
+      .sort((a, b) => b.score - a.score);
+
+    const all = await client.query(name, { query, filter, limit: 10, with_payload: true });
+    expect(all.points.map((p) => p.id)).toEqual(expected.map((e) => e.id));
+    all.points.forEach((p, i) => expect(p.score).toBeCloseTo(expected[i]!.score, 5));
+    expect(all.points[0]?.payload).toEqual(fixtures.find((f) => f.id === expected[0]!.id)?.payload);
+
+    const threshold = (expected[2]!.score + expected[3]!.score) / 2;
+    const above = await client.query(name, { query, filter, limit: 10, score_threshold: threshold });
+    expect(above.points.map((p) => p.id)).toEqual(expected.slice(0, 3).map((e) => e.id));
+    expect(above.points[0]?.payload ?? null).toBeNull();
+
+    const paged = await client.query(name, { query, filter, limit: 2, offset: 1 });
+    expect(paged.points.map((p) => p.id)).toEqual(expected.slice(1, 3).map((e) => e.id));
+
+    const anyOf = await client.query(name, { query, filter: { should: [{ key: 'tags', match: { any: ['b'] } }, { key: 'category', match: { value: 'onco' } }] } });
+    expect(anyOf.points.map((p) => p.id).sort()).toEqual([2, 6]);
+  });
+
+  it('serves legacy search with Qdrant search result items', async () => {
+    const hits = await client.search(name, { vector: [1, 0, 0, 0], limit: 2, filter: { must: [{ key: 'category', match: { value: 'cardio' } }] } });
+    expect(hits.map((h) => h.id)).toEqual([1, 2]);
+    for (const hit of hits) contract.assertResponse('POST', `/collections/${name}/points/query`, 200, { result: { points: [hit] }, status: 'ok', time: 0 });
+  });
+
+  it('sets, overwrites and deletes by ids and by filter', async () => {
+    const scratch = collectionName('writes');
+    await client.createCollection(scratch, { vectors: { size: 4, distance: 'Cosine' } });
+    await client.upsert(scratch, { wait: true, points: fixtures });
+
+    await client.setPayload(scratch, { points: [1, 2], payload: { reviewed: true }, wait: true });
+    const [one] = await client.retrieve(scratch, { ids: [1] });
+    expect(one?.payload).toEqual({ ...fixtures[0]!.payload, reviewed: true });
+    await client.setPayload(scratch, { filter: { must: [{ key: 'category', match: { value: 'neuro' } }] }, payload: { flagged: 1 }, wait: true });
+    expect(await client.count(scratch, { filter: { must: [{ key: 'flagged', match: { value: 1 } }] } })).toEqual({ count: 1 });
+    await client.overwritePayload(scratch, { points: [2], payload: { only: 'this' }, wait: true });
+    expect((await client.retrieve(scratch, { ids: [2] }))[0]?.payload).toEqual({ only: 'this' });
+    expectError(await api('POST', `/collections/${scratch}/points/payload?wait=true`, { points: [424242], payload: { a: 1 } }), 404, /No point with id 424242/);
+
+    await client.delete(scratch, { points: [1, '7c9e6679-7425-40de-944b-e07fc1f90ae7'], wait: true });
+    expect(await client.count(scratch, {})).toEqual({ count: fixtures.length - 2 });
+    await client.delete(scratch, { filter: { must: [{ key: 'rank', range: { gte: 5 } }] }, wait: true });
+    const left = await client.scroll(scratch, { limit: 20 });
+    expect(left.points.map((p) => p.id).sort()).toEqual([2, 3, 4]);
+  });
+
+  it("answers bad requests with Qdrant's status codes and error body", async () => {
+    expectError(await api('POST', `/collections/missing_${runId}/points/query`, { query: [1, 0, 0, 0] }), 404, /Collection `missing_.*` doesn't exist!/);
+    expectError(await api('PUT', `/collections/${name}/points?wait=true`, { points: [{ id: 'not-a-uuid', vector: [1, 0, 0, 0] }] }), 400, /not a valid point ID/);
+    expectError(await api('PUT', `/collections/${name}/points?wait=true`, { points: [{ id: -1, vector: [1, 0, 0, 0] }] }), 400, /not a valid point ID/);
+    expectError(await api('PUT', `/collections/${name}/points?wait=true`, { points: [{ id: 77, vector: [1, 0, 0] }] }), 400, /Vector dimension error: expected dim: 4, got 3/);
+    expectError(await api('POST', `/collections/${name}/points/query`, { query: [1, 0] }), 400, /Vector dimension error/);
+    await expect(client.query(name, { query: [1, 0] })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('refuses requests it does not support with 501 naming the feature', async () => {
+    const prefetch = await api('POST', `/collections/${name}/points/query`, { prefetch: [{ query: [1, 0, 0, 0], limit: 5 }], query: { fusion: 'rrf' } });
+    expect(prefetch.status).toBe(501);
+    expect(prefetch.body).toMatchObject({ status: { error: expect.stringContaining('prefetch') } });
+    const groups = await api('POST', `/collections/${name}/points/query/groups`, { query: [1, 0, 0, 0], group_by: 'category' });
+    expect(groups.status).toBe(501);
+    expect(groups.body).toMatchObject({ status: { error: expect.stringContaining('/points/query/groups') } });
+    const byId = await api('POST', `/collections/${name}/points/query`, { query: 1 });
+    expect(byId.status).toBe(501);
+  });
+});
+
+describe('persistence', () => {
+  let child: ChildProcess | undefined;
+  const storage = mkdtempSync(join(tmpdir(), 'qdrant-standin-'));
+
+  afterAll(() => {
+    if (child?.exitCode === null) child.kill('SIGKILL');
+    rmSync(storage, { recursive: true, force: true });
+  });
+
+  async function start(python: string, script: string, port: number): Promise<ChildProcess> {
+    const process = spawn(python, ['-u', '-B', script, '--port', String(port), '--storage', storage], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i += 1) {
+      try {
+        if ((await realFetch(`http://127.0.0.1:${port}/readyz`)).status === 200) return process;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    process.kill('SIGKILL');
+    throw new Error('the stand-in did not become ready');
+  }
+
+  async function stop(process: ChildProcess): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => process.once('exit', (code) => resolve(code)));
+    process.kill('SIGTERM');
+    return exited;
+  }
+
+  it('keeps collections, config, indexes and points across a restart', { timeout: 60_000 }, async () => {
+    const plan = await createQdrantStore(config).prepare();
+    const script = plan.args.find((arg) => arg.endsWith('server.py'))!;
+    const port = await freePort();
+    const local = new QdrantClient({ url: `http://127.0.0.1:${port}`, checkCompatibility: false });
+    const name = `persist_${runId}`;
+
+    child = await start(plan.command, script, port);
+    await local.createCollection(name, { vectors: { size: 4, distance: 'Cosine' }, hnsw_config: { m: 8 } });
+    await local.createPayloadIndex(name, { field_name: 'category', field_schema: 'keyword', wait: true });
+    await local.upsert(name, { wait: true, points: fixtures });
+    const query = { query: [0.9, 0.3, 0.1, 0], filter: { must: [{ key: 'category', match: { value: 'cardio' } }] }, with_payload: true };
+    const before = await local.query(name, query);
+    expect(await stop(child)).toBe(0);
+
+    child = await start(plan.command, script, port);
+    const info = await local.getCollection(name);
+    expect(info.points_count).toBe(fixtures.length);
+    expect(info.config.params.vectors).toEqual({ size: 4, distance: 'Cosine' });
+    expect(info.config.hnsw_config.m).toBe(8);
+    expect(info.payload_schema.category?.data_type).toBe('keyword');
+    expect(await local.query(name, query)).toEqual(before);
+    expect(await stop(child)).toBe(0);
+  });
+});
