@@ -54,12 +54,28 @@ const envSchema = z.object({
   NEO4J_PAGECACHE: memorySize.default('256m'),
 
   EVENT_STREAM_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i, 'letters, digits, :, _ and - only').default('synapse'),
+  OPERATIONS_VIEW_REFRESH_SECONDS: z.coerce.number().int().min(0).default(300),
   QDRANT_COLLECTION_PREFIX: z.string().regex(/^[a-z0-9_-]*$/i, 'letters, digits, _ and - only').default(''),
+  EMBEDDINGS_URL: url(['http:', 'https:']).optional(),
+  EMBEDDINGS_MODEL: z.string().min(1).optional(),
+  EMBEDDINGS_DIMENSION: positiveInt.optional(),
+  EMBEDDINGS_API_KEY: z.string().min(1).optional(),
 
   JWT_SECRET: z.string().min(32, 'must have at least 32 characters').default('dev-only-secret-change-me-0123456789abcdef'),
   JWKS_URL: url(['http:', 'https:']).optional(),
   JWT_ISSUER: z.string().min(1).default('synapseflow'),
   JWT_AUDIENCE: z.string().min(1).default('synapseflow-api'),
+
+  GATEWAY_SUPERGRAPH: z.string().min(1).default('schema/supergraph.graphql'),
+  GATEWAY_SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
+  GATEWAY_MAX_DEPTH: positiveInt.default(12),
+  GATEWAY_MAX_ALIASES: positiveInt.default(30),
+  GATEWAY_MAX_COST: positiveInt.default(20000),
+  GATEWAY_MAX_BODY_BYTES: positiveInt.default(102400),
+  GATEWAY_RATE_LIMIT: positiveInt.default(600),
+  GATEWAY_RATE_WINDOW_SECONDS: positiveInt.default(60),
+  GATEWAY_SAFELIST_FILE: z.string().min(1).optional(),
+  GATEWAY_RESPONSE_CACHE: bool.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -81,14 +97,34 @@ export interface Config {
   };
   /** Redis stream names start with this (`<prefix>:feedback`...), so tests can isolate their events. */
   eventStreamPrefix: string;
+  /** Operations subgraph: how often the analytics materialized views are refreshed (0: only on demand). */
+  operations: { viewRefreshMs: number };
   stack: {
     dir: string;
     postgresMode: Env['STACK_POSTGRES'];
-    /** Install a missing PostgreSQL or Redis server with apt; defaults to on under CI or NODE_ENV=test. */
+    /** Install a missing PostgreSQL server with apt (else PGlite); defaults to on under CI or NODE_ENV=test. Redis is always installed when missing. */
     installMissing: boolean;
     startTimeoutMs: number;
   };
   auth: { jwtSecret: string; jwksUrl: string | undefined; issuer: string; audience: string };
+  gateway: {
+    /** Supergraph SDL file served (and watched for hot reload) by the gateway. */
+    supergraphFile: string;
+    /** Per-subgraph fetch timeout; a slower subgraph costs only its own fields. */
+    subgraphTimeoutMs: number;
+    limits: { maxDepth: number; maxAliases: number; maxCost: number; maxBodyBytes: number };
+    /** At most `max` requests per identity per fixed window of `windowSeconds`. */
+    rateLimit: { max: number; windowSeconds: number };
+    /** File of allowed operation sha256 hashes (one a line); unset: any operation is allowed. */
+    safelistFile: string | undefined;
+    responseCache: boolean;
+  };
+  /**
+   * Text embeddings for the search subgraph. Without `url`, the offline Universal Sentence
+   * Encoder (512 dims, shipped in an npm package) is used; with it, an OpenAI-compatible
+   * `/embeddings` endpoint, which then needs `model` and `dimension`.
+   */
+  embeddings: { url: string | undefined; model: string | undefined; dimension: number | undefined; apiKey: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -144,6 +180,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       collectionPrefix: env.QDRANT_COLLECTION_PREFIX,
     },
     eventStreamPrefix: env.EVENT_STREAM_PREFIX,
+    operations: { viewRefreshMs: env.OPERATIONS_VIEW_REFRESH_SECONDS * 1000 },
     stack: {
       dir: env.STACK_DIR,
       postgresMode: env.STACK_POSTGRES,
@@ -151,5 +188,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       startTimeoutMs: env.STACK_START_TIMEOUT_SECONDS * 1000,
     },
     auth: { jwtSecret: env.JWT_SECRET, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    gateway: {
+      supergraphFile: env.GATEWAY_SUPERGRAPH,
+      subgraphTimeoutMs: env.GATEWAY_SUBGRAPH_TIMEOUT_MS,
+      limits: {
+        maxDepth: env.GATEWAY_MAX_DEPTH,
+        maxAliases: env.GATEWAY_MAX_ALIASES,
+        maxCost: env.GATEWAY_MAX_COST,
+        maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
+      },
+      rateLimit: { max: env.GATEWAY_RATE_LIMIT, windowSeconds: env.GATEWAY_RATE_WINDOW_SECONDS },
+      safelistFile: env.GATEWAY_SAFELIST_FILE,
+      responseCache: env.GATEWAY_RESPONSE_CACHE,
+    },
+    embeddings: { url: env.EMBEDDINGS_URL, model: env.EMBEDDINGS_MODEL, dimension: env.EMBEDDINGS_DIMENSION, apiKey: env.EMBEDDINGS_API_KEY },
   };
 }

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { badInput, createFormatError, forbidden } from './errors.js';
+import { badInput, createFormatError, forbidden, unauthenticated } from './errors.js';
 
 const lines: string[] = [];
 const logger = pino({ level: 'error' }, { write: (line: string) => lines.push(line) });
@@ -15,9 +15,11 @@ describe('createFormatError', () => {
     expect(formatted).toMatchObject({ message: 'rating must be between 1 and 5', extensions: { code: 'BAD_USER_INPUT', field: 'rating' } });
   });
 
-  it('keeps the HTTP status hint of auth errors', () => {
-    const error = forbidden();
-    expect(formatError(error.toJSON(), wrap(error)).extensions).toMatchObject({ code: 'FORBIDDEN', http: { status: 403 } });
+  it('sets HTTP 401 for missing credentials, but leaves a FORBIDDEN field as one error beside the data', () => {
+    const denied = forbidden();
+    expect(formatError(denied.toJSON(), wrap(denied)).extensions).toEqual({ code: 'FORBIDDEN' });
+    const anonymous = unauthenticated();
+    expect(formatError(anonymous.toJSON(), wrap(anonymous)).extensions).toMatchObject({ code: 'UNAUTHENTICATED', http: { status: 401 } });
   });
 
   it('masks unexpected errors and logs them', () => {

@@ -11,7 +11,9 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'UNAVAILABLE';
 
-const httpStatus: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429 };
+// Only a request without valid credentials changes the HTTP status: a FORBIDDEN field is one
+// error beside other data (a non-2xx subgraph answer would make the gateway drop that data).
+const httpStatus: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
 
 /** An error meant for the client: its message and code are shown as they are. */
 export class AppError extends GraphQLError {

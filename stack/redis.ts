@@ -11,8 +11,8 @@ export function createRedisStore(config: Config): Store {
     name: 'redis',
     displayUrl: config.redis.url,
     external: config.redis.external,
-    // Without tests' installMissing, the main job can run on an in-process cache instead.
-    optional: !config.stack.installMissing,
+    // Every subgraph needs Redis (durable events), so it is never optional.
+    optional: false,
     isReady: () => redisAnswers(config.redis.url),
     prepare: () => prepareRedis(config),
   };
@@ -20,7 +20,8 @@ export function createRedisStore(config: Config): Store {
 
 async function prepareRedis(config: Config): Promise<LaunchPlan> {
   if (!(await onPath('redis-server'))) {
-    if (!config.stack.installMissing || !(await canInstallWithApt())) {
+    // Installed even outside tests: Redis is small, and nothing runs without it.
+    if (!(await canInstallWithApt())) {
       throw new StackError('redis-server not found: install it with `apt-get install redis-server` (Debian), or point REDIS_URL at a running server.');
     }
     await aptInstall(['redis-server'], 'redis-server not found');

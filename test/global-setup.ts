@@ -1,5 +1,6 @@
 import { loadConfig } from '../lib/config.js';
 import { stackUp } from '../stack/stack.js';
+import { migrateDatabase } from '../subgraphs/operations/store/migrate.js';
 
 /**
  * Integration tests need the real stores: bring the stack up (reusing running stores)
@@ -8,6 +9,7 @@ import { stackUp } from '../stack/stack.js';
 export default async function setup(): Promise<void> {
   const started = Date.now();
   const reports = await stackUp(loadConfig());
+  await migrateDatabase(loadConfig());
   const summary = reports.map((report) => `${report.name} ${report.state}`).join(', ');
   console.log(`[test] stores ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary}`);
 }

@@ -1,0 +1,129 @@
+import { performance } from 'node:perf_hooks';
+import { signDevToken } from '../../lib/auth.js';
+import { loadConfig } from '../../lib/config.js';
+import { requestGraphQL } from '../../lib/graphql-client.js';
+import { createRedis } from '../../lib/redis.js';
+import { queryCacheKey } from '../../subgraphs/search/embedder/query-embedder.js';
+import { createUseEmbedder } from '../../subgraphs/search/embedder/use-embedder.js';
+import { chunkPointId } from '../../subgraphs/search/point-id.js';
+import { startSearch } from '../../subgraphs/search/server.js';
+import { createChunkStore, type ChunkPoint } from '../../subgraphs/search/store/chunk-store.js';
+import { createCollectionNames, createQdrantClient } from '../../subgraphs/search/store/qdrant.js';
+
+/**
+ * semanticSearch (k=10, one filter: layer) over 100,000 chunk points, measured end to end through
+ * the search subgraph's GraphQL endpoint: validation, query embedding (offline USE), Qdrant query.
+ * Bulk points have synthetic unit vectors (seeded, so runs are comparable); queries are real texts
+ * embedded by the model. Cold = every text new (the model runs); warm = the same texts again (Redis).
+ * The bench collections (prefix `bench_`) are kept between runs and filled only when short.
+ *
+ *   npm run bench:search [-- --points 100000 --queries 200]
+ */
+const readFlag = (name: string, fallback: number): number => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const totalPoints = readFlag('points', 100_000);
+const queryCount = readFlag('queries', 200);
+const layers = ['PERCEPTION', 'SEMANTIC', 'REASONING', 'APPLICATION'];
+const entityTypes = ['DISEASE', 'TREATMENT', 'SYMPTOM', 'TEST', 'DRUG'];
+
+const config = loadConfig({ ...process.env, QDRANT_COLLECTION_PREFIX: 'bench_', EVENT_STREAM_PREFIX: 'bench-search', LOG_LEVEL: 'warn' });
+const embedder = createUseEmbedder();
+const service = await startSearch(config, 0, { embedder, consumers: false });
+const qdrant = createQdrantClient(config.qdrant, 120_000);
+const chunks = createChunkStore(qdrant, createCollectionNames(config.qdrant.collectionPrefix).chunks);
+const redis = createRedis(config.redis.url, 'bench-search');
+
+try {
+  const present = (await qdrant.count(createCollectionNames('bench_').chunks, { exact: true })).count;
+  if (present < totalPoints) await fillPoints(present);
+  else console.log(`bench: ${present} chunk points already present`);
+
+  const token = await signDevToken(config.auth, { sub: 'bench', role: 'service' });
+  const texts = createQueryTexts(queryCount);
+  await redis.del(...texts.map((text) => queryCacheKey(embedder.model, text)));
+  const run = async (text: string, layer: string): Promise<number> => {
+    const started = performance.now();
+    const data = await requestGraphQL<{ semanticSearch: unknown[] }>(
+      service.url,
+      'query($text: String!, $filter: ChunkFilter) { semanticSearch(text: $text, k: 10, filter: $filter) { score chunk { id index } entities { id } } }',
+      { text, filter: { layer } },
+      { token },
+    );
+    if (data.semanticSearch.length !== 10) throw new Error(`expected 10 hits, got ${data.semanticSearch.length}`);
+    return performance.now() - started;
+  };
+  for (let index = 0; index < 10; index += 1) await run(`warm-up query number ${index} about lupus`, 'SEMANTIC');
+  const cold: number[] = [];
+  for (const [index, text] of texts.entries()) cold.push(await run(text, layers[index % layers.length] as string));
+  const warm: number[] = [];
+  for (const [index, text] of texts.entries()) warm.push(await run(text, layers[index % layers.length] as string));
+  report(`cold (query embedded by USE), ${queryCount} queries`, cold);
+  report(`warm (query vector from Redis), ${queryCount} queries`, warm);
+} finally {
+  redis.disconnect();
+  await service.stop();
+}
+
+async function fillPoints(from: number): Promise<void> {
+  const started = performance.now();
+  const random = createRandom(42 + from);
+  const batch: ChunkPoint[] = [];
+  for (let index = from; index < totalPoints; index += 1) {
+    const documentId = `bench-doc-${index % 1000}`;
+    const chunkIndex = Math.floor(index / 1000);
+    const types = entityTypes.filter(() => random() < 0.3);
+    batch.push({
+      id: chunkPointId(documentId, chunkIndex),
+      vector: createUnitVector(random, embedder.dimension),
+      payload: {
+        document_id: documentId,
+        chunk_index: chunkIndex,
+        chunk_text: `Synthetic passage ${chunkIndex} of ${documentId}.`,
+        headings: [],
+        layer: layers[index % layers.length] as string,
+        quality_score: Math.round(random() * 1000) / 1000,
+        entity_ids: [],
+        entity_types: types,
+        content_hash: '',
+        created_at: new Date().toISOString(),
+      },
+    });
+    if (batch.length === 1000 || index === totalPoints - 1) {
+      await chunks.upsert(batch.splice(0), 1000);
+      if ((index + 1) % 10_000 === 0) console.log(`bench: ${index + 1} points upserted (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    }
+  }
+  console.log(`bench: upserted ${totalPoints - from} points in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function createQueryTexts(count: number): string[] {
+  const asks = ['What is the first-line treatment for', 'Which tests monitor', 'Who owns the patient data for', 'What symptoms suggest a flare of', 'How is disease activity measured in'];
+  const conditions = ['lupus', 'rheumatoid arthritis', "Crohn's disease", 'ulcerative colitis', 'psoriasis', 'multiple sclerosis', 'celiac disease', 'vasculitis'];
+  return Array.from({ length: count }, (_, index) => `${asks[index % asks.length]} ${conditions[Math.floor(index / asks.length) % conditions.length]} (case ${index})?`);
+}
+
+function report(label: string, samples: number[]): void {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1);
+  console.log(`semanticSearch k=10 filter=layer over ${totalPoints} points, ${label}: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
+}
+
+/** mulberry32: small, seeded, good enough for synthetic vectors. */
+function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function createUnitVector(random: () => number, dimension: number): number[] {
+  const vector = Array.from({ length: dimension }, () => random() * 2 - 1);
+  const length = Math.hypot(...vector);
+  return vector.map((value) => value / length);
+}

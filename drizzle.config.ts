@@ -1,0 +1,11 @@
+import { defineConfig } from 'drizzle-kit';
+
+// generate only: migrations are applied by `npm run db:migrate` (drizzle-orm's migrator, see
+// subgraphs/operations/store/migrate.ts), which takes the URL from lib/config.ts
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './subgraphs/operations/store/schema/index.ts',
+  out: './drizzle',
+  strict: true,
+  verbose: true,
+});

@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { signDevToken } from '../lib/auth.js';
+import { ConfigError, loadConfig, type Config } from '../lib/config.js';
+import { consumerLag } from '../lib/events.js';
+import { requestGraphQL } from '../lib/graphql-client.js';
+import type { ServiceHandle } from '../lib/http-server.js';
+import { createRedis } from '../lib/redis.js';
+import { startGateway } from '../gateway/server.js';
+import { projectRoot } from '../stack/paths.js';
+import { stackDown, stackUp } from '../stack/stack.js';
+import { StackError } from '../stack/store.js';
+import { startKnowledge } from '../subgraphs/knowledge/server.js';
+import { seedKnowledge } from '../subgraphs/knowledge/seed/seed-knowledge.js';
+import { migrateDatabase } from '../subgraphs/operations/store/migrate.js';
+import { startOperations } from '../subgraphs/operations/server.js';
+import { startSearch } from '../subgraphs/search/server.js';
+import { seedConversations } from './seed-conversations.js';
+import { seedDocuments } from './seed-documents.js';
+
+/**
+ * `npm start`: the whole system with demo data. Brings the stores up (reusing running ones),
+ * migrates, starts the three subgraphs and the gateway in this process, seeds what is missing
+ * (a second start finds everything and seeds nothing), prints the playground URL and a
+ * development token, and on Ctrl-C stops the services and the stores this run started.
+ */
+const step = (message: string) => console.log(`[start] ${message}`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  step('bringing the stores up (the first start builds Neo4j and the Qdrant stand-in: a minute or two)...');
+  const stores = await stackUp(config);
+  for (const store of stores) step(`  ${store.name.padEnd(9)} ${store.state.padEnd(8)} ${store.url}`);
+  const startedStores = stores.filter((store) => store.state === 'started').map((store) => store.name);
+
+  await migrateDatabase(config);
+  step('database migrated');
+
+  const services: ServiceHandle[] = [];
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    step(`${signal}: stopping the gateway and the subgraphs...`);
+    for (const service of services.reverse()) await service.stop().catch((error: unknown) => console.error(error));
+    if (startedStores.length > 0) {
+      step(`stopping the stores this run started: ${startedStores.join(', ')}`);
+      await stackDown(config, startedStores);
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  services.push(await startKnowledge(config));
+  services.push(await startOperations(config));
+  services.push(await startSearch(config));
+  const gateway = await startGateway(config);
+  services.push(gateway);
+  step(`subgraphs and gateway up (${services.map((service) => `${service.name} :${service.port}`).join(', ')})`);
+
+  const token = await signDevToken(config.auth, { sub: 'dev-clinician', role: 'clinician' });
+  const serviceToken = await signDevToken(config.auth, { sub: 'demo-seed', role: 'service' }, '1h');
+  await seedKnowledgeIfEmpty(config, gateway.url, serviceToken);
+  const documents = await seedDocuments({ url: gateway.url, token: serviceToken, dir: join(projectRoot, '..', 'shared', 'corpus', 'dda'), log: step });
+  step(`documents: ${documents.ingested.length} ingested, ${documents.skipped} already there, ${documents.failed.length} failed`);
+  const conversations = await seedConversations({ url: gateway.url, token: serviceToken, log: () => undefined });
+  step(`conversations: ${conversations.sessions} sessions, ${conversations.messages} messages, ${conversations.feedback} feedback (${conversations.skippedPatients} patients already had some)`);
+
+  const playground = gateway.url.replace(/\/graphql$/, '/playground');
+  console.log(`
+SynapseFlow Federation is up in ${((Date.now() - started) / 1000).toFixed(1)} s.
+
+  Playground: ${playground}
+  GraphQL:    ${gateway.url}
+  Token (role clinician, 12 h; paste it in the playground's header field):
+    Authorization: Bearer ${token}
+
+Other roles: npm run token -- --role analyst|patient|service|admin [--patient patient:demo]
+Ctrl-C stops everything this run started.
+`);
+}
+
+async function seedKnowledgeIfEmpty(config: Config, url: string, token: string): Promise<void> {
+  const { layerStats } = await requestGraphQL<{ layerStats: { entities: number }[] }>(url, '{ layerStats { entities } }', {}, { token });
+  if (layerStats.some((layer) => layer.entities > 0)) {
+    step('knowledge graph already seeded');
+    return;
+  }
+  const result = await seedKnowledge(config);
+  step(`knowledge graph seeded: ${result.entities} entities, ${result.relations} relationships, ${result.patients} patients`);
+  await waitForEntitySync(config);
+}
+
+/** Documents link their chunks to entities that search knows of: let it embed them first. */
+async function waitForEntitySync(config: Config): Promise<void> {
+  const redis = createRedis(config.redis.url, 'start');
+  try {
+    const stream = `${config.eventStreamPrefix}:entities`;
+    for (;;) {
+      const { lag, pending } = await consumerLag(redis, stream, 'search-entities');
+      if (lag === 0 && pending === 0) return;
+      step(`search is embedding knowledge entities: ${lag + pending} to go`);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().catch(async (error: unknown) => {
+  if (error instanceof StackError || error instanceof ConfigError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import type { Config } from '../../../lib/config.js';
+
+export function createNeo4jDriver(settings: Config['neo4j']): Driver {
+  return neo4j.driver(settings.uri, neo4j.auth.basic(settings.user, settings.password), {
+    maxConnectionPoolSize: 50,
+    // Integers come back as JS numbers: counts and confidences are far below 2^53.
+    disableLosslessIntegers: true,
+  });
+}
+
+/** Resolves true when Neo4j answers (for /readyz). */
+export async function pingNeo4j(driver: Driver): Promise<boolean> {
+  await driver.executeQuery('RETURN 1');
+  return true;
+}

@@ -1,0 +1,26 @@
+import { badInput } from '../../lib/errors.js';
+
+/** A position in a keyset ordered by (timestamp, id). */
+export interface KeysetCursor {
+  at: Date;
+  id: string;
+}
+
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+}
+
+/** The position after which a page starts; BAD_USER_INPUT when the cursor is not one of ours. */
+export function decodeCursor(cursor: string | null | undefined): KeysetCursor | undefined {
+  if (cursor === null || cursor === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+      const at = new Date(parsed[0]);
+      if (!Number.isNaN(at.getTime())) return { at, id: parsed[1] };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput('The cursor is not valid: pass the endCursor of a previous page', 'after');
+}

@@ -1,0 +1,72 @@
+import { requireRole } from '../../../lib/auth.js';
+import { documentReaders, documentWriters, requireActor } from '../access.js';
+import { toConnection } from '../connection.js';
+import type { OperationsContext } from '../context.js';
+import { decodeCursor } from '../cursor.js';
+import {
+  countDocuments,
+  createDocument,
+  listDocuments,
+  maxDocumentLength,
+  type DocumentRow,
+  type DocumentStatus,
+  type OutboxEvent,
+} from '../store/index.js';
+import { checkOptionalText, checkPageSize, checkText } from '../validation.js';
+
+interface IngestInput {
+  filename: string;
+  title?: string | null;
+  content: string;
+  source?: string | null;
+}
+
+/** The `document.ingest.requested` event of docs/federation-contract.md. */
+function toIngestEvent(stream: string, content: string) {
+  return (row: DocumentRow): OutboxEvent => ({
+    eventId: `ingest:${row.id}:${row.ingestAttempt}`,
+    stream,
+    type: 'document.ingest.requested',
+    payload: { documentId: row.id, filename: row.filename, title: row.title, source: row.source, content },
+  });
+}
+
+export const documentResolvers = {
+  Query: {
+    document: (_: unknown, args: { id: string }, ctx: OperationsContext) => {
+      requireRole(ctx.viewer, documentReaders);
+      return ctx.loaders.documentById.load(args.id);
+    },
+    documents: async (_: unknown, args: { status?: DocumentStatus | null; first?: number | null; after?: string | null }, ctx: OperationsContext) => {
+      requireRole(ctx.viewer, documentReaders);
+      const first = checkPageSize(args.first ?? 20);
+      const after = decodeCursor(args.after);
+      const rows = first === 0 ? [] : await listDocuments(ctx.db, args.status, first + 1, after);
+      return {
+        ...toConnection(rows, first, (row) => ({ at: row.createdAt, id: row.id })),
+        totalCount: () => countDocuments(ctx.db, args.status),
+      };
+    },
+  },
+  Mutation: {
+    ingestDocument: async (_: unknown, { input }: { input: IngestInput }, ctx: OperationsContext) => {
+      const actor = requireActor(ctx.viewer, documentWriters);
+      const content = checkText(input.content, 'content', maxDocumentLength);
+      const row = {
+        filename: checkText(input.filename, 'filename', 300),
+        title: checkOptionalText(input.title, 'title', 500),
+        source: checkOptionalText(input.source, 'source', 1000),
+      };
+      const created = await createDocument(ctx.db, actor, row, toIngestEvent(ctx.services.streams.ingest, content));
+      await ctx.services.publishNow([`ingest:${created.id}:${created.ingestAttempt}`]);
+      return created;
+    },
+  },
+  Document: {
+    __resolveReference: (ref: { id: string }, ctx: OperationsContext) => {
+      requireRole(ctx.viewer, documentReaders);
+      return ctx.loaders.documentById.load(ref.id);
+    },
+    quality: (document: DocumentRow, _: unknown, ctx: OperationsContext) => ctx.loaders.qualityByDocumentId.load(document.id),
+  },
+};

@@ -1,0 +1,63 @@
+import { requireViewer } from '../../../lib/auth.js';
+import { notFound } from '../../../lib/errors.js';
+import { actorOf, requirePatientAccess } from '../access.js';
+import type { OperationsContext } from '../context.js';
+import { checkWritable } from '../session-status.js';
+import { insertMessage, maxMessageLength, searchMessages, type MessageRole, type MessageRow } from '../store/index.js';
+import { checkIdList, checkOptionalText, checkPageSize, checkText, checkUnitInterval } from '../validation.js';
+import { loadReadableSession } from './session.js';
+
+/** Longest search text accepted. */
+const maxSearchLength = 500;
+
+interface PostMessageArgs {
+  input: {
+    sessionId: string;
+    role: MessageRole;
+    content: string;
+    responseId?: string | null;
+    confidence?: number | null;
+    mentions?: string[] | null;
+  };
+}
+
+async function loadReadableMessage(ctx: OperationsContext, id: string): Promise<MessageRow> {
+  requireViewer(ctx.viewer);
+  const message = await ctx.loaders.messageById.load(id);
+  if (!message) throw notFound('Message', id);
+  requirePatientAccess(ctx.viewer, message.patientId);
+  return message;
+}
+
+export const messageResolvers = {
+  Query: {
+    searchMessages: async (_: unknown, args: { patientId: string; text: string; first?: number | null }, ctx: OperationsContext) => {
+      requirePatientAccess(ctx.viewer, args.patientId);
+      const text = checkText(args.text, 'text', maxSearchLength);
+      const first = checkPageSize(args.first ?? 20);
+      return first === 0 ? [] : searchMessages(ctx.db, args.patientId, text, first);
+    },
+  },
+  Mutation: {
+    postMessage: (_: unknown, { input }: PostMessageArgs, ctx: OperationsContext) => {
+      const viewer = requireViewer(ctx.viewer);
+      const message = {
+        sessionId: input.sessionId,
+        role: input.role,
+        content: checkText(input.content, 'content', maxMessageLength),
+        responseId: checkOptionalText(input.responseId, 'responseId', 200),
+        confidence: checkUnitInterval(input.confidence, 'confidence'),
+        relatedConcepts: checkIdList(input.mentions, 'mentions'),
+      };
+      return insertMessage(ctx.db, actorOf(viewer), message, (session) => {
+        requirePatientAccess(viewer, session.patientId);
+        checkWritable(session.id, session.status, 'posting a message');
+      });
+    },
+  },
+  Message: {
+    __resolveReference: (ref: { id: string }, ctx: OperationsContext) => loadReadableMessage(ctx, ref.id),
+    session: (message: MessageRow, _: unknown, ctx: OperationsContext) => loadReadableSession(ctx, message.sessionId),
+    mentions: (message: MessageRow) => message.relatedConcepts.map((id) => ({ __typename: 'MedicalEntity', id })),
+  },
+};

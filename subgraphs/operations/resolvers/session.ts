@@ -1,0 +1,70 @@
+import { requireViewer } from '../../../lib/auth.js';
+import { notFound } from '../../../lib/errors.js';
+import { requirePatientAccess } from '../access.js';
+import { toConnection } from '../connection.js';
+import type { OperationsContext } from '../context.js';
+import { decodeCursor } from '../cursor.js';
+import { countSessions, listSessions, type SessionRow, type SessionStatus } from '../store/index.js';
+import { checkPageSize } from '../validation.js';
+
+interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+interface SessionsArgs extends PageArgs {
+  status?: SessionStatus | null;
+}
+
+/** Shared by Query.sessions and Patient.sessions; totalCount is only counted when asked for. */
+async function loadSessionPage(ctx: OperationsContext, patientId: string, args: SessionsArgs) {
+  requirePatientAccess(ctx.viewer, patientId);
+  const first = checkPageSize(args.first ?? 20);
+  const after = decodeCursor(args.after);
+  const filter = { patientId, status: args.status ?? null };
+  const rows = first === 0 ? [] : await listSessions(ctx.db, filter, first + 1, after);
+  for (const row of rows) ctx.loaders.sessionById.prime(row.id, row);
+  return {
+    ...toConnection(rows, first, (row) => ({ at: row.lastActivity, id: row.id })),
+    totalCount: () => countSessions(ctx.db, filter),
+  };
+}
+
+/** The session when the viewer may read it: NOT_FOUND or FORBIDDEN otherwise. */
+export async function loadReadableSession(ctx: OperationsContext, id: string): Promise<SessionRow> {
+  requireViewer(ctx.viewer);
+  const session = await ctx.loaders.sessionById.load(id);
+  if (!session) throw notFound('Session', id);
+  requirePatientAccess(ctx.viewer, session.patientId);
+  return session;
+}
+
+export const sessionResolvers = {
+  Query: {
+    session: async (_: unknown, args: { id: string }, ctx: OperationsContext) => {
+      requireViewer(ctx.viewer);
+      const session = await ctx.loaders.sessionById.load(args.id);
+      if (!session) return null;
+      requirePatientAccess(ctx.viewer, session.patientId);
+      return session;
+    },
+    sessions: (_: unknown, args: SessionsArgs & { patientId: string }, ctx: OperationsContext) => loadSessionPage(ctx, args.patientId, args),
+  },
+  Patient: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    sessions: (patient: { id: string }, args: SessionsArgs, ctx: OperationsContext) => loadSessionPage(ctx, patient.id, args),
+  },
+  Session: {
+    __resolveReference: (ref: { id: string }, ctx: OperationsContext) => loadReadableSession(ctx, ref.id),
+    patient: (session: SessionRow) => ({ __typename: 'Patient', id: session.patientId }),
+    messages: async (session: SessionRow, args: PageArgs, ctx: OperationsContext) => {
+      const first = checkPageSize(args.first ?? 50);
+      const after = decodeCursor(args.after);
+      const rows = first === 0 ? [] : await ctx.loaders.messagePage.load({ sessionId: session.id, limit: first + 1, after });
+      return {
+        ...toConnection(rows, first, (row) => ({ at: row.createdAt, id: row.id })),
+        totalCount: session.messageCount,
+      };
+    },
+    feedback: (session: SessionRow, _: unknown, ctx: OperationsContext) => ctx.loaders.feedbackBySessionId.load(session.id),
+  },
+};

@@ -1,0 +1,99 @@
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { KeysetCursor } from '../cursor.js';
+import { writeAudit, type Actor } from './audit.js';
+import type { Database, Executor } from './db.js';
+import { enqueueEvent, type OutboxEvent } from './outbox.js';
+import type { DocumentStatus } from './schema/columns.js';
+import { documentQuality, documents } from './schema/index.js';
+
+export type DocumentRow = typeof documents.$inferSelect;
+export type DocumentQualityRow = typeof documentQuality.$inferSelect;
+
+export function findDocumentsByIds(db: Executor, ids: readonly string[]): Promise<DocumentRow[]> {
+  return db.select().from(documents).where(inArray(documents.id, [...ids]));
+}
+
+export function findQualityByDocumentIds(db: Executor, ids: readonly string[]): Promise<DocumentQualityRow[]> {
+  return db.select().from(documentQuality).where(inArray(documentQuality.documentId, [...ids]));
+}
+
+const statusFilter = (status: DocumentStatus | null | undefined) => (status ? eq(documents.status, status) : undefined);
+
+/** Newest first; up to `limit` rows after the cursor. */
+export function listDocuments(db: Executor, status: DocumentStatus | null | undefined, limit: number, after?: KeysetCursor): Promise<DocumentRow[]> {
+  const afterCursor = after ? sql`(${documents.createdAt}, ${documents.id}) < (${after.at.toISOString()}::timestamptz, ${after.id})` : undefined;
+  return db
+    .select()
+    .from(documents)
+    .where(and(statusFilter(status), afterCursor))
+    .orderBy(desc(documents.createdAt), desc(documents.id))
+    .limit(limit);
+}
+
+export async function countDocuments(db: Executor, status: DocumentStatus | null | undefined): Promise<number> {
+  const [row] = await db.select({ total: count() }).from(documents).where(statusFilter(status));
+  return row?.total ?? 0;
+}
+
+export interface NewDocument {
+  filename: string;
+  title: string | null;
+  source: string | null;
+}
+
+/** The row (PENDING), its audit entry and the ingest request event, in one transaction. */
+export function createDocument(db: Database, actor: Actor, input: NewDocument, toEvent: (row: DocumentRow) => OutboxEvent): Promise<DocumentRow> {
+  return db.transaction(async (tx) => {
+    const [created] = await tx.insert(documents).values(input).returning();
+    if (!created) throw new Error('INSERT INTO documents returned no row');
+    await writeAudit(tx, actor, { action: 'document.ingest', entityType: 'document', entityId: created.id, newValue: created });
+    await enqueueEvent(tx, toEvent(created));
+    return created;
+  });
+}
+
+export type QualityScores = Omit<DocumentQualityRow, 'documentId' | 'assessedAt'>;
+
+/** What a result event of the search subgraph does to a document. */
+export type IngestOutcome =
+  | { kind: 'started' }
+  | { kind: 'completed'; chunkCount: number; quality: QualityScores }
+  | { kind: 'failed'; reason: string };
+
+/**
+ * Applies one result event exactly once in effect: the event id is recorded in the same
+ * transaction, so a redelivery changes nothing. A late `started` never reopens a finished
+ * document. Returns false when the event was already applied or names no known document.
+ */
+export function applyIngestOutcome(db: Database, eventId: string, documentId: string, outcome: IngestOutcome): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const fresh = await tx.execute(sql`INSERT INTO processed_events (event_id) VALUES (${eventId}) ON CONFLICT DO NOTHING RETURNING event_id`);
+    if (fresh.rows.length === 0) return false;
+    const now = sql`now()`;
+    if (outcome.kind === 'started') {
+      const updated = await tx
+        .update(documents)
+        .set({ status: 'processing', updatedAt: now })
+        .where(and(eq(documents.id, documentId), eq(documents.status, 'pending')))
+        .returning({ id: documents.id });
+      return updated.length > 0;
+    }
+    if (outcome.kind === 'failed') {
+      const updated = await tx
+        .update(documents)
+        .set({ status: 'failed', failureReason: outcome.reason, updatedAt: now })
+        .where(eq(documents.id, documentId))
+        .returning({ id: documents.id });
+      return updated.length > 0;
+    }
+    const updated = await tx
+      .update(documents)
+      .set({ status: 'completed', chunkCount: outcome.chunkCount, failureReason: null, updatedAt: now })
+      .where(eq(documents.id, documentId))
+      .returning({ id: documents.id });
+    if (updated.length === 0) return false;
+    const values = { documentId, ...outcome.quality, assessedAt: new Date() };
+    await tx.insert(documentQuality).values(values).onConflictDoUpdate({ target: documentQuality.documentId, set: values });
+    return true;
+  });
+}

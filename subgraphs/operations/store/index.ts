@@ -1,0 +1,15 @@
+export * from './analytics.js';
+export * from './audit.js';
+export * from './db.js';
+export * from './documents.js';
+export * from './feedback.js';
+export * from './messages.js';
+export * from './migrate.js';
+export * from './outbox.js';
+export * from './pair-export.js';
+export * from './preference-pairs.js';
+export * from './sessions.js';
+export * from './schema/columns.js';
+export { maxDocumentLength } from './schema/documents.js';
+export { maxMessageLength, maxTitleLength } from './schema/sessions.js';
+export * from './query-analytics.js';

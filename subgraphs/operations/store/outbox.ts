@@ -1,0 +1,68 @@
+import { and, asc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
+import type { Database, Executor } from './db.js';
+import { outboxEvents } from './schema/index.js';
+
+export interface OutboxEvent {
+  eventId: string;
+  stream: string;
+  type: string;
+  payload: unknown;
+}
+
+export type OutboxRow = typeof outboxEvents.$inferSelect;
+
+/** Call inside the transaction of the change the event announces. */
+export async function enqueueEvent(tx: Executor, event: OutboxEvent): Promise<void> {
+  await tx.insert(outboxEvents).values(event).onConflictDoNothing({ target: outboxEvents.eventId });
+}
+
+export interface PublishPendingOptions {
+  /** Only events of streams named `<streamPrefix>:...`: deployments (and tests) sharing a database relay their own. */
+  streamPrefix: string;
+  /** Only these event ids (right after their commit); default: the oldest pending ones. */
+  eventIds?: readonly string[];
+  /** Rows per call; default 100. */
+  limit?: number;
+}
+
+/**
+ * Publishes pending events in order and marks them published. Rows are locked with SKIP
+ * LOCKED, so two relays never publish the same row at once. Stops at the first failure
+ * (recorded on the row) so a later retry keeps the order; returns how many were published.
+ */
+export async function publishPendingEvents(
+  db: Database,
+  publish: (row: OutboxRow) => Promise<void>,
+  options: PublishPendingOptions,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const filter = and(
+      isNull(outboxEvents.publishedAt),
+      like(outboxEvents.stream, `${options.streamPrefix.replace(/[\\%_]/g, '\\$&')}:%`),
+      options.eventIds ? inArray(outboxEvents.eventId, [...options.eventIds]) : undefined,
+    );
+    const rows = await tx
+      .select()
+      .from(outboxEvents)
+      .where(filter)
+      .orderBy(asc(outboxEvents.id))
+      .limit(options.limit ?? 100)
+      .for('update', { skipLocked: true });
+    let published = 0;
+    for (const row of rows) {
+      try {
+        await publish(row);
+      } catch (error) {
+        await tx
+          .update(outboxEvents)
+          .set({ attempts: sql`${outboxEvents.attempts} + 1`, lastError: String((error as Error).message ?? error) })
+          .where(eq(outboxEvents.id, row.id));
+        break;
+      }
+      await tx.update(outboxEvents).set({ publishedAt: sql`now()`, attempts: sql`${outboxEvents.attempts} + 1` }).where(eq(outboxEvents.id, row.id));
+      published += 1;
+    }
+    return published;
+  });
+}
+

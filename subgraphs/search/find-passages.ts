@@ -1,0 +1,25 @@
+import { AppError, badInput } from '../../lib/errors.js';
+import type { SearchContext } from './context.js';
+import type { ChunkSearchFilter, ScoredChunk } from './store/chunk-store.js';
+
+/**
+ * Embeds the (validated) query text through the per-request loader (cache first, one model
+ * call for all texts of the request) and returns the k nearest chunks that pass the filter.
+ */
+export async function findPassages(context: SearchContext, text: string, k: number, filter: ChunkSearchFilter = {}): Promise<ScoredChunk[]> {
+  const { services, loaders } = context;
+  await services.ensureCollections();
+  const [vector, known] = await Promise.all([
+    loaders.queryVector.load(text).catch((error: unknown) => {
+      throw Object.assign(new AppError('UNAVAILABLE', 'Semantic search is unavailable: the embedding model did not answer. Try again shortly.'), { cause: error });
+    }),
+    filter.documentId === undefined ? true : services.chunks.hasDocument(filter.documentId),
+  ]);
+  if (!known) {
+    throw badInput(
+      `Unknown document ${filter.documentId}: no chunks of it are in the search index (it does not exist, or its ingestion has not completed)`,
+      'filter.documentId',
+    );
+  }
+  return services.chunks.search(vector, filter, k);
+}

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { parse } from 'graphql';
+import { createTokenVerifier } from '../../lib/auth.js';
+import type { Config } from '../../lib/config.js';
+import { createFormatError } from '../../lib/errors.js';
+import type { Consumer } from '../../lib/events.js';
+import { serveGraphQL, type ServiceHandle } from '../../lib/http-server.js';
+import { createLogger } from '../../lib/logger.js';
+import { createRedis } from '../../lib/redis.js';
+import { createContextFactory, type SearchContext } from './context.js';
+import { createEmbedder, type Embedder } from './embedder/embedder.js';
+import { createQueryEmbedder } from './embedder/query-embedder.js';
+import { createQueryLog } from './embedder/query-log.js';
+import { startEntitySync } from './ingest/entity-sync.js';
+import { createStreamNames } from './ingest/events.js';
+import { startIngestConsumer } from './ingest/ingest-consumer.js';
+import { fieldErrorsPlugin } from './resolvers/guard-field.js';
+import { resolvers } from './resolvers/index.js';
+import type { SearchServices } from './services.js';
+import { createChunkStore } from './store/chunk-store.js';
+import { createCollectionGuard, DimensionMismatchError, ensureCollections } from './store/collections.js';
+import { createEntityStore } from './store/entity-store.js';
+import { createCollectionNames, createQdrantClient } from './store/qdrant.js';
+import { createQueryLogStore } from './store/query-log-store.js';
+
+export const searchTypeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+export interface StartSearchOptions {
+  /** Default: from config (USE offline, or the EMBEDDINGS_URL endpoint). */
+  embedder?: Embedder;
+  /** Run the ingest and entity-sync consumers in this process; default true. */
+  consumers?: boolean;
+  /** Blocking read time of the consumers; default 1000 ms (tests use less, to stop fast). */
+  consumerBlockMs?: number;
+}
+
+/**
+ * Starts the search subgraph: GraphQL on `port`, plus the consumers of the ingest and entity
+ * streams. Refuses to start when a collection's vector size differs from the embedder's;
+ * starts anyway when Qdrant is down (search fields report it until it is back).
+ */
+export async function startSearch(config: Config, port = config.ports.search, options: StartSearchOptions = {}): Promise<ServiceHandle> {
+  const logger = createLogger(config, 'search');
+  const embedder = options.embedder ?? createEmbedder(config.embeddings);
+  const redis = createRedis(config.redis.url, 'search');
+  const qdrant = createQdrantClient(config.qdrant);
+  const names = createCollectionNames(config.qdrant.collectionPrefix);
+  const guard = createCollectionGuard(() => ensureCollections(qdrant, names, embedder.dimension, embedder.model));
+  try {
+    await Promise.all([guard(), embedder.warm()]);
+  } catch (error) {
+    if (error instanceof DimensionMismatchError) {
+      redis.disconnect();
+      throw error;
+    }
+    logger.warn({ err: error }, 'vector store not ready at start-up; search fields report it until it answers');
+  }
+
+  const queryLog = createQueryLog(createQueryLogStore(qdrant, names.queries), embedder.model, logger);
+  const services: SearchServices = {
+    chunks: createChunkStore(qdrant, names.chunks),
+    entities: createEntityStore(qdrant, names.entities),
+    queryEmbedder: createQueryEmbedder({
+      embedder,
+      redis,
+      logger,
+      onMiss: (texts, vectors) => queryLog.add(texts, vectors),
+    }),
+    ensureCollections: guard,
+    logger,
+  };
+
+  const consumers: Consumer[] = [];
+  if (options.consumers ?? true) {
+    const streams = createStreamNames(config.eventStreamPrefix);
+    const consumer = `search-${hostname()}-${process.pid}`;
+    const blockMs = options.consumerBlockMs;
+    const deps = { chunks: services.chunks, entities: services.entities, embedder, ensureCollections: guard };
+    consumers.push(await startIngestConsumer({ redis, streams, deps, logger, consumer, ...(blockMs ? { blockMs } : {}) }));
+    consumers.push(await startEntitySync({ redis, stream: streams.entities, consumer, deps, logger, ...(blockMs ? { blockMs } : {}) }));
+  }
+
+  const apollo = new ApolloServer<SearchContext>({
+    // buildSubgraphSchema types resolvers with an `unknown` context; ours are checked against SearchContext in resolvers/index.ts.
+    schema: buildSubgraphSchema({ typeDefs: searchTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
+    formatError: createFormatError(logger),
+    plugins: [fieldErrorsPlugin],
+    // The entry point (or the main job) owns SIGINT/SIGTERM and stops every service in order.
+    stopOnTerminationSignals: false,
+  });
+  const handle = await serveGraphQL({
+    name: 'search',
+    apollo,
+    port,
+    context: createContextFactory(services, createTokenVerifier(config.auth)),
+    readiness: {
+      redis: async () => (await redis.ping()) === 'PONG',
+      qdrant: async () => {
+        await guard();
+        return services.chunks.isAvailable();
+      },
+    },
+    onStop: async () => {
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      await queryLog.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  });
+  logger.info({ url: handle.url, embedder: embedder.model, dimension: embedder.dimension, collections: names }, 'search subgraph ready');
+  return handle;
+}

@@ -1,0 +1,14 @@
+import type { Logger } from '../../lib/logger.js';
+import type { QueryEmbedder } from './embedder/query-embedder.js';
+import type { ChunkStore } from './store/chunk-store.js';
+import type { EntityStore } from './store/entity-store.js';
+
+/** What lives for the whole process and every request shares. */
+export interface SearchServices {
+  chunks: ChunkStore;
+  entities: EntityStore;
+  queryEmbedder: QueryEmbedder;
+  /** Resolves once the collections exist with the embedder's dimension; throws while they don't. */
+  ensureCollections: () => Promise<void>;
+  logger: Logger;
+}

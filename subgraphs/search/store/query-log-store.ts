@@ -1,0 +1,24 @@
+import type { QdrantClient } from '@qdrant/js-client-rest';
+import { queryPointId } from '../point-id.js';
+import { callQdrant } from './qdrant.js';
+
+/**
+ * `query_cache`: every distinct query text once per model, with its vector. Redis serves the hot
+ * path; this collection keeps the queries for analysis (clusters of what people ask) and for
+ * warming a fresh Redis, and survives Redis eviction.
+ */
+export function createQueryLogStore(client: QdrantClient, collection: string) {
+  return {
+    async record(model: string, texts: readonly string[], vectors: readonly number[][]): Promise<void> {
+      const now = new Date().toISOString();
+      const points = texts.map((text, index) => ({ id: queryPointId(model, text), vector: [...(vectors[index] ?? [])], payload: { text, model, last_embedded_at: now } }));
+      if (points.length > 0) await callQdrant(() => client.upsert(collection, { wait: false, points }));
+    },
+
+    async count(model: string): Promise<number> {
+      return (await callQdrant(() => client.count(collection, { exact: true, filter: { must: [{ key: 'model', match: { value: model } }] } }))).count;
+    },
+  };
+}
+
+export type QueryLogStore = ReturnType<typeof createQueryLogStore>;
