@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -43,11 +44,11 @@ async function prepareDebian(config: Config, target: URL): Promise<LaunchPlan> {
     binDir = findDebianBinDir();
     if (binDir === undefined) throw new StackError(`PostgreSQL was installed but no server was found under ${debianBinRoot}`);
   }
-  const dir = storeDir(config, 'postgres');
-  const dataDir = join(dir, 'data');
-  const socketDir = join(dir, 'run');
   // Root may not run postgres; the cluster then belongs to Debian's `postgres` user.
   const user = process.getuid?.() === 0 ? 'postgres' : undefined;
+  const dir = await clusterDir(storeDir(config, 'postgres'), user);
+  const dataDir = join(dir, 'data');
+  const socketDir = join(dir, 'run');
   mkdirSync(socketDir, { recursive: true });
   if (user) await chownToPostgres([dir, socketDir]);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initCluster(binDir, dir, dataDir, target, user);
@@ -64,6 +65,17 @@ async function prepareDebian(config: Config, target: URL): Promise<LaunchPlan> {
     ],
     user,
   };
+}
+
+/**
+ * The folder of the cluster: the store folder, unless the `postgres` user cannot reach it
+ * (a checkout under /root, say); then a folder of its own under /var/tmp, named after it.
+ */
+async function clusterDir(storeFolder: string, user: string | undefined): Promise<string> {
+  if (!user || (await run('test', ['-x', storeFolder], { user })).ok) return storeFolder;
+  const fallback = join('/var/tmp', `synapseflow-postgres-${createHash('sha256').update(storeFolder).digest('hex').slice(0, 12)}`);
+  mkdirSync(fallback, { recursive: true, mode: 0o700 });
+  return fallback;
 }
 
 async function initCluster(binDir: string, dir: string, dataDir: string, target: URL, user: string | undefined): Promise<void> {
