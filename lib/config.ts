@@ -70,7 +70,7 @@ const envSchema = z.object({
   GATEWAY_SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
   GATEWAY_MAX_DEPTH: positiveInt.default(12),
   GATEWAY_MAX_ALIASES: positiveInt.default(30),
-  GATEWAY_MAX_COST: positiveInt.default(20000),
+  GATEWAY_MAX_COST: positiveInt.default(50000),
   GATEWAY_MAX_BODY_BYTES: positiveInt.default(102400),
   GATEWAY_RATE_LIMIT: positiveInt.default(600),
   GATEWAY_RATE_WINDOW_SECONDS: positiveInt.default(60),

@@ -2,6 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../lib/config.js';
 import { composeSupergraph, type SubgraphSdl } from '../gateway/compose.js';
+import { loadKnowledgeSubgraphSdl } from '../subgraphs/knowledge/sdl.js';
+import { loadOperationsSubgraphSdl } from '../subgraphs/operations/sdl.js';
+import { loadSearchSubgraphSdl } from '../subgraphs/search/sdl.js';
 
 /**
  * `npm run compose`: composes the three subgraphs' SDL (each from `load<Name>SubgraphSdl()` in
@@ -9,25 +12,16 @@ import { composeSupergraph, type SubgraphSdl } from '../gateway/compose.js';
  * into the supergraph file. `--check` writes nothing and fails when the file differs (CI).
  */
 const subgraphs = [
-  { name: 'knowledge', exportName: 'loadKnowledgeSubgraphSdl' },
-  { name: 'operations', exportName: 'loadOperationsSubgraphSdl' },
-  { name: 'search', exportName: 'loadSearchSubgraphSdl' },
+  { name: 'knowledge', loadSdl: loadKnowledgeSubgraphSdl },
+  { name: 'operations', loadSdl: loadOperationsSubgraphSdl },
+  { name: 'search', loadSdl: loadSearchSubgraphSdl },
 ] as const;
-
-async function loadSubgraphSdl(name: string, exportName: string): Promise<string> {
-  const module = (await import(`../subgraphs/${name}/sdl.js`).catch((error: unknown) => {
-    throw new Error(`subgraphs/${name}/sdl.ts cannot be loaded: ${(error as Error).message}`);
-  })) as Record<string, unknown>;
-  const load = module[exportName];
-  if (typeof load !== 'function') throw new Error(`subgraphs/${name}/sdl.ts does not export ${exportName}()`);
-  return (load as () => Promise<string>)();
-}
 
 /** Composes the project's supergraph from the subgraphs' code; URLs are the configured local ports. */
 export async function composeProjectSupergraph(config: Config): Promise<string> {
   const sdls: SubgraphSdl[] = [];
   for (const subgraph of subgraphs) {
-    sdls.push({ name: subgraph.name, url: `http://127.0.0.1:${config.ports[subgraph.name]}/graphql`, sdl: await loadSubgraphSdl(subgraph.name, subgraph.exportName) });
+    sdls.push({ name: subgraph.name, url: `http://127.0.0.1:${config.ports[subgraph.name]}/graphql`, sdl: await subgraph.loadSdl() });
   }
   return composeSupergraph(sdls);
 }

@@ -23,8 +23,8 @@ export interface SeedConversationsOptions {
   url: string;
   /** A token with role `service` (reads every patient, writes on their behalf). */
   token: string;
-  /** How many patients get conversations; default 12. */
-  patients?: number;
+  /** The patients that get conversations (those without sessions yet). */
+  patientIds: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -46,11 +46,12 @@ export async function seedConversations(options: SeedConversationsOptions): Prom
   const call = <T>(query: string, variables: Record<string, unknown> = {}) => requestGraphQL<T>(url, query, variables, { token });
   const result: SeedConversationsResult = { sessions: 0, messages: 0, feedback: 0, skippedPatients: 0 };
 
-  const { patients } = await call<{ patients: Patient[] }>(
-    'query($first: Int) { patients(first: $first) { id diagnoses { condition } medications { name } } }',
-    { first: options.patients ?? 12 },
-  );
-  for (const [patientIndex, patient] of patients.entries()) {
+  for (const [patientIndex, patientId] of options.patientIds.entries()) {
+    const { patient } = await call<{ patient: Patient | null }>(
+      'query($id: ID!) { patient(id: $id) { id diagnoses { condition } medications { name } } }',
+      { id: patientId },
+    );
+    if (!patient) throw new Error(`patient ${patientId} is not in the knowledge graph`);
     const existing = await call<{ sessions: { totalCount: number } }>(
       'query($patientId: ID!) { sessions(patientId: $patientId, first: 1) { totalCount } }',
       { patientId: patient.id },

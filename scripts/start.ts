@@ -10,6 +10,7 @@ import { projectRoot } from '../stack/paths.js';
 import { stackDown, stackUp } from '../stack/stack.js';
 import { StackError } from '../stack/store.js';
 import { startKnowledge } from '../subgraphs/knowledge/server.js';
+import { generateSeedGraph } from '../subgraphs/knowledge/seed/generate.js';
 import { seedKnowledge } from '../subgraphs/knowledge/seed/seed-knowledge.js';
 import { migrateDatabase } from '../subgraphs/operations/store/migrate.js';
 import { startOperations } from '../subgraphs/operations/server.js';
@@ -64,7 +65,8 @@ async function main(): Promise<void> {
   await seedKnowledgeIfEmpty(config, gateway.url, serviceToken);
   const documents = await seedDocuments({ url: gateway.url, token: serviceToken, dir: join(projectRoot, '..', 'shared', 'corpus', 'dda'), log: step });
   step(`documents: ${documents.ingested.length} ingested, ${documents.skipped} already there, ${documents.failed.length} failed`);
-  const conversations = await seedConversations({ url: gateway.url, token: serviceToken, log: () => undefined });
+  const demoPatients = generateSeedGraph(1).patients.slice(0, 12).map((patient) => patient.id);
+  const conversations = await seedConversations({ url: gateway.url, token: serviceToken, patientIds: demoPatients });
   step(`conversations: ${conversations.sessions} sessions, ${conversations.messages} messages, ${conversations.feedback} feedback (${conversations.skippedPatients} patients already had some)`);
 
   const playground = gateway.url.replace(/\/graphql$/, '/playground');

@@ -1,5 +1,6 @@
 import { loadConfig } from '../lib/config.js';
 import { stackUp } from '../stack/stack.js';
+import { ensureChromium } from './support/chromium.js';
 import { migrateDatabase } from '../subgraphs/operations/store/migrate.js';
 
 /**
@@ -8,7 +9,7 @@ import { migrateDatabase } from '../subgraphs/operations/store/migrate.js';
  */
 export default async function setup(): Promise<void> {
   const started = Date.now();
-  const reports = await stackUp(loadConfig());
+  const [reports] = await Promise.all([stackUp(loadConfig()), ensureChromium()]);
   await migrateDatabase(loadConfig());
   const summary = reports.map((report) => `${report.name} ${report.state}`).join(', ');
   console.log(`[test] stores ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary}`);

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import type { Redis } from 'ioredis';
+import type { Viewer } from '../lib/auth.js';
+import type { Logger } from '../lib/logger.js';
+import type { GatewayContext } from './context.js';
+import type { GatewayMetrics } from './metrics.js';
+import { collectSelectedTypes } from './operation-types.js';
+
+interface CachedEntry {
+  data: Record<string, unknown>;
+  expiresAt: number;
+  tags: string[];
+}
+
+export interface ResponseCache {
+  plugin: ApolloServerPlugin<GatewayContext>;
+  /** Drops every entry that touched one of `types`, here and (via pub/sub) in every replica. */
+  invalidate(types: readonly string[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * PRIVATE data is keyed by the caller (`sub`); PUBLIC data by what decides visibility (role and,
+ * for a patient, the patient id), never shared across callers who may see different things.
+ */
+export function scopeKey(viewer: Viewer, scope: 'PUBLIC' | 'PRIVATE'): string {
+  return scope === 'PRIVATE' ? `p:${viewer.sub}` : `a:${viewer.role}:${viewer.patientId ?? ''}`;
+}
+
+function requestKey(request: GraphQLRequestContext<GatewayContext>): string {
+  const { query, operationName, variables } = request.request;
+  return createHash('sha256').update(JSON.stringify([query, operationName ?? null, variables ?? {}])).digest('hex');
+}
+
+/**
+ * Response cache in Redis (shared by replicas) with a small in-process layer in front.
+ * Only queries answered without errors whose subgraphs sent cache hints (max-age > 0) are stored,
+ * for that max-age. A mutation invalidates every entry tagged with a type it returns; other
+ * replicas drop their local copies when the invalidation arrives on the pub/sub channel.
+ */
+export async function createResponseCache(deps: {
+  redis: Redis;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  prefix?: string;
+  localEntries?: number;
+}): Promise<ResponseCache> {
+  const prefix = deps.prefix ?? 'gw:rc:';
+  const channel = `${prefix}invalidate`;
+  const maxLocal = deps.localEntries ?? 1000;
+  const local = new Map<string, CachedEntry>();
+  const subscriber = deps.redis.duplicate();
+  await subscriber.subscribe(channel);
+  subscriber.on('message', (_channel: string, message: string) => dropLocal(JSON.parse(message) as string[]));
+
+  function dropLocal(types: readonly string[]): void {
+    for (const [key, entry] of local) if (entry.tags.some((tag) => types.includes(tag))) local.delete(key);
+  }
+
+  function remember(key: string, entry: CachedEntry): void {
+    if (local.size >= maxLocal) local.delete(local.keys().next().value as string);
+    local.set(key, entry);
+  }
+
+  async function lookup(keys: string[]): Promise<CachedEntry | undefined> {
+    for (const key of keys) {
+      const entry = local.get(key);
+      if (entry && entry.expiresAt > Date.now()) return entry;
+      if (entry) local.delete(key);
+    }
+    const stored = await deps.redis.mget(keys.map((key) => prefix + key));
+    const index = stored.findIndex((value) => value !== null);
+    const key = keys[index];
+    const value = stored[index];
+    if (key === undefined || !value) return undefined;
+    const entry = JSON.parse(value) as CachedEntry;
+    remember(key, entry);
+    return entry;
+  }
+
+  async function store(key: string, entry: CachedEntry, maxAge: number): Promise<void> {
+    remember(key, entry);
+    const multi = deps.redis.multi().set(prefix + key, JSON.stringify(entry), 'EX', maxAge);
+    for (const tag of entry.tags) multi.sadd(`${prefix}tag:${tag}`, key).expire(`${prefix}tag:${tag}`, 86_400);
+    await multi.exec();
+  }
+
+  async function invalidate(types: readonly string[]): Promise<void> {
+    if (types.length === 0) return;
+    dropLocal(types);
+    for (const type of types) {
+      const tagKey = `${prefix}tag:${type}`;
+      const keys = await deps.redis.smembers(tagKey);
+      await deps.redis.del(tagKey, ...keys.map((key) => prefix + key));
+    }
+    await deps.redis.publish(channel, JSON.stringify(types));
+  }
+
+  const plugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      let hit = false;
+      let baseKey = '';
+      return {
+        async responseForOperation(request) {
+          if (request.operation?.operation !== 'query') return null;
+          const viewer = request.contextValue.viewer;
+          baseKey = requestKey(request);
+          const entry = await lookup([`${scopeKey(viewer, 'PRIVATE')}:${baseKey}`, `${scopeKey(viewer, 'PUBLIC')}:${baseKey}`]).catch((error: unknown) => {
+            request.contextValue.logger.warn({ err: error }, 'response cache lookup failed');
+            return undefined;
+          });
+          deps.metrics.cacheLookups.inc({ result: entry ? 'hit' : 'miss' });
+          if (!entry) return null;
+          hit = true;
+          return { http: { status: undefined, headers: new HeaderMap([['x-cache', 'HIT']]) }, body: { kind: 'single', singleResult: { data: entry.data } } };
+        },
+        async willSendResponse(request) {
+          const { operation, document, schema, response, contextValue } = request;
+          if (hit || !operation || !document || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const tags = [...collectSelectedTypes(schema, document, operation)];
+          try {
+            if (operation.operation === 'mutation') return await invalidate(tags);
+            const policy = request.overallCachePolicy.policyIfCacheable();
+            if (operation.operation !== 'query' || !policy || result.errors?.length || !result.data) return;
+            response.http.headers.set('x-cache', 'MISS');
+            const key = `${scopeKey(contextValue.viewer, policy.scope === 'PUBLIC' ? 'PUBLIC' : 'PRIVATE')}:${baseKey}`;
+            await store(key, { data: result.data, expiresAt: Date.now() + policy.maxAge * 1000, tags }, policy.maxAge);
+          } catch (error) {
+            contextValue.logger.warn({ err: error }, 'response cache update failed');
+          }
+        },
+      };
+    },
+  };
+
+  return {
+    plugin,
+    invalidate,
+    stop: async () => {
+      await subscriber.quit().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { AppError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { createHttpFetcher } from './http-fetcher.js';
+import type { GatewayContext } from './context.js';
+import type { GatewayMetrics } from './metrics.js';
+
+/** UNAVAILABLE naming the subgraph: the client learns which fields are missing, not why inside. */
+export function subgraphUnavailable(subgraph: string, reason: string): AppError {
+  return new AppError('UNAVAILABLE', `Subgraph "${subgraph}" ${reason}`, { subgraph });
+}
+
+function classify(error: unknown): 'timeout' | 'unreachable' {
+  const name = (error as Error | undefined)?.name;
+  return name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable';
+}
+
+/**
+ * Fetches from one subgraph over a keep-alive pool under a per-subgraph timeout,
+ * forwards the caller's Authorization and request id, and turns transport failures into an
+ * error that names the subgraph; the gateway keeps the fields other subgraphs resolved.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly name: string,
+    url: string,
+    private readonly timeoutMs: number,
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: Logger,
+  ) {
+    super({ url });
+    this.fetcher = this.createFetcher();
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    if (!headers || !context.requestId) return;
+    headers.set('authorization', context.authorization);
+    headers.set('x-request-id', context.requestId);
+    context.subgraphsTouched.add(this.name);
+  }
+
+  override didEncounterError(error: Error, _request: unknown, response?: { status?: number }, context?: GatewayContext): never {
+    const reason = response?.status ? 'http' : classify(error);
+    this.metrics.subgraphErrors.inc({ subgraph: this.name, reason });
+    (context?.logger ?? this.logger).warn({ err: error, subgraph: this.name, reason }, 'subgraph fetch failed');
+    const text = reason === 'timeout' ? `did not answer within ${this.timeoutMs} ms` : reason === 'http' ? `answered HTTP ${response?.status}` : 'is unreachable';
+    throw subgraphUnavailable(this.name, text);
+  }
+
+  private createFetcher(): Fetcher {
+    const fetchOnce = createHttpFetcher(this.timeoutMs);
+    return async (url, init) => {
+      const stopTimer = this.metrics.subgraphFetch.startTimer({ subgraph: this.name });
+      try {
+        return await fetchOnce(url, init);
+      } finally {
+        stopTimer();
+      }
+    };
+  }
+}
