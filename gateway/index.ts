@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';
+import { stopOnSignals } from '../lib/shutdown.js';
 import { startGateway } from './server.js';
 import type { SupergraphSource } from './supergraph-source.js';
 
@@ -17,13 +18,4 @@ const supergraph: SupergraphSource = values.compose
 const gateway = await startGateway(config, { supergraph });
 logger.info({ url: gateway.url, playground: gateway.url.replace(/\/graphql$/, '/playground') }, 'gateway ready');
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'draining and stopping');
-  await gateway.stop();
-  process.exit(0);
-}
-process.on('SIGINT', (signal) => void shutdown(signal));
-process.on('SIGTERM', (signal) => void shutdown(signal));
+stopOnSignals(() => gateway.stop(), (message) => logger.info(message));

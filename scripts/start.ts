@@ -5,6 +5,7 @@ import { consumerLag } from '../lib/events.js';
 import { requestGraphQL } from '../lib/graphql-client.js';
 import type { ServiceHandle } from '../lib/http-server.js';
 import { createRedis } from '../lib/redis.js';
+import { stopOnSignals } from '../lib/shutdown.js';
 import { startGateway } from '../gateway/server.js';
 import { projectRoot } from '../stack/paths.js';
 import { stackDown, stackUp } from '../stack/stack.js';
@@ -38,20 +39,14 @@ async function main(): Promise<void> {
   step('database migrated');
 
   const services: ServiceHandle[] = [];
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    step(`${signal}: stopping the gateway and the subgraphs...`);
+  stopOnSignals(async () => {
+    step('stopping the gateway and the subgraphs...');
     for (const service of services.reverse()) await service.stop().catch((error: unknown) => console.error(error));
     if (startedStores.length > 0) {
       step(`stopping the stores this run started: ${startedStores.join(', ')}`);
       await stackDown(config, startedStores);
     }
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  }, step);
 
   services.push(await startKnowledge(config));
   services.push(await startOperations(config));

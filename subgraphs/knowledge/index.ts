@@ -1,5 +1,6 @@
 import { loadConfig } from '../../lib/config.js';
 import { createLogger } from '../../lib/logger.js';
+import { stopOnSignals } from '../../lib/shutdown.js';
 import { startKnowledge } from './server.js';
 
 const config = loadConfig();
@@ -7,13 +8,5 @@ const logger = createLogger(config, 'knowledge');
 const service = await startKnowledge(config);
 logger.info({ url: service.url }, 'knowledge subgraph listening');
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'draining requests, stopping the feedback consumer, closing Neo4j and Redis');
-  await service.stop();
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// Drains requests, stops the feedback consumer, closes Neo4j and Redis.
+stopOnSignals(() => service.stop(), (message) => logger.info(message));

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { startConsumer, type Consumer, type DurableEvent } from '../../lib/events.js';
+import type { Consumer, DurableEvent } from '../../lib/events.js';
 import type { Logger } from '../../lib/logger.js';
+import { startOperationsConsumer } from './event-streams.js';
 import { insertQueryAnalytics, type Database, type QueryAnalyticsEntry } from './store/index.js';
 
 const queryCompleted = z.object({
@@ -34,15 +35,9 @@ export function toQueryAnalyticsEntry(event: DurableEvent<unknown>): QueryAnalyt
 
 /** Stores the gateway's per-operation analytics events (docs/federation-contract.md) in query_analytics. */
 export function startQueryAnalyticsConsumer(db: Database, redis: Redis, stream: string, logger: Logger): Promise<Consumer> {
-  return startConsumer<unknown>(redis, {
-    stream,
-    group: 'operations',
-    consumer: `operations-${process.pid}`,
-    logger,
-    handle: async (event) => {
-      const entry = toQueryAnalyticsEntry(event);
-      if (!entry) return logger.warn({ eventId: event.id, type: event.type }, 'unknown or malformed analytics event skipped');
-      await insertQueryAnalytics(db, entry);
-    },
+  return startOperationsConsumer(redis, stream, logger, async (event) => {
+    const entry = toQueryAnalyticsEntry(event);
+    if (!entry) return logger.warn({ eventId: event.id, type: event.type }, 'unknown or malformed analytics event skipped');
+    await insertQueryAnalytics(db, entry);
   });
 }

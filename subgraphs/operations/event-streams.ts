@@ -68,18 +68,17 @@ export function toIngestOutcome(event: DurableEvent<unknown>): { documentId: str
   };
 }
 
+/** A consumer in the `operations` group, one consumer name per process. */
+export function startOperationsConsumer(redis: Redis, stream: string, logger: Logger, handle: (event: DurableEvent<unknown>) => Promise<void>): Promise<Consumer> {
+  return startConsumer<unknown>(redis, { stream, group: 'operations', consumer: `operations-${process.pid}`, logger, handle });
+}
+
 /** Consumes the search subgraph's ingest results into documents and document_quality. */
 export function startIngestResultConsumer(db: Database, redis: Redis, stream: string, logger: Logger): Promise<Consumer> {
-  return startConsumer<unknown>(redis, {
-    stream,
-    group: 'operations',
-    consumer: `operations-${process.pid}`,
-    logger,
-    handle: async (event) => {
-      const result = toIngestOutcome(event);
-      if (!result) return logger.warn({ eventId: event.id, type: event.type }, 'unknown or malformed ingest result skipped');
-      const applied = await applyIngestOutcome(db, event.id, result.documentId, result.outcome);
-      logger.debug({ eventId: event.id, applied }, 'ingest result handled');
-    },
+  return startOperationsConsumer(redis, stream, logger, async (event) => {
+    const result = toIngestOutcome(event);
+    if (!result) return logger.warn({ eventId: event.id, type: event.type }, 'unknown or malformed ingest result skipped');
+    const applied = await applyIngestOutcome(db, event.id, result.documentId, result.outcome);
+    logger.debug({ eventId: event.id, applied }, 'ingest result handled');
   });
 }

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../lib/config.js';
 import { createLogger } from '../../lib/logger.js';
+import { stopOnSignals } from '../../lib/shutdown.js';
 import { startOperations } from './server.js';
 import { migrateDatabase } from './store/index.js';
 
@@ -9,13 +10,4 @@ await migrateDatabase(config);
 const service = await startOperations(config, config.ports.operations, { logger });
 logger.info({ url: service.url }, 'operations subgraph listening');
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'draining and stopping');
-  await service.stop();
-  process.exit(0);
-}
-process.on('SIGINT', (signal) => void shutdown(signal));
-process.on('SIGTERM', (signal) => void shutdown(signal));
+stopOnSignals(() => service.stop(), (message) => logger.info(message));

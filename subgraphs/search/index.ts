@@ -1,4 +1,5 @@
 import { loadConfig } from '../../lib/config.js';
+import { stopOnSignals } from '../../lib/shutdown.js';
 import { startSearch } from './server.js';
 
 const config = loadConfig();
@@ -8,13 +9,4 @@ const service = await startSearch(config).catch((error: unknown) => {
   process.exit(1);
 });
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`search: ${signal} received, draining`);
-  await service.stop();
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+stopOnSignals(() => service.stop(), (message) => console.log(`search: ${message}`));
