@@ -3,6 +3,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { createHttpFetcher } from './http-fetcher.js';
+import { dedupeInflightQueries } from './inflight-dedupe.js';
 import type { GatewayContext } from './context.js';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -17,9 +18,10 @@ function classify(error: unknown): 'timeout' | 'unreachable' {
 }
 
 /**
- * Fetches from one subgraph over a keep-alive pool under a per-subgraph timeout,
- * forwards the caller's Authorization and request id, and turns transport failures into an
- * error that names the subgraph; the gateway keeps the fields other subgraphs resolved.
+ * Fetches from one subgraph over a keep-alive pool under a per-subgraph timeout (identical
+ * queries in flight share one fetch), forwards the caller's Authorization and request id, and
+ * turns transport failures into an error that names the subgraph; the gateway keeps the fields
+ * other subgraphs resolved.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
@@ -51,13 +53,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   private createFetcher(): Fetcher {
     const fetchOnce = createHttpFetcher(this.timeoutMs);
-    return async (url, init) => {
+    // Timed inside the de-duplication: the metrics count the fetches the subgraph really receives.
+    return dedupeInflightQueries(async (url, init) => {
       const stopTimer = this.metrics.subgraphFetch.startTimer({ subgraph: this.name });
       try {
         return await fetchOnce(url, init);
       } finally {
         stopTimer();
       }
-    };
+    });
   }
 }

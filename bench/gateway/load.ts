@@ -9,21 +9,22 @@ export interface LoadResult {
   p99: number;
 }
 
-export type Exchange = (post: (url: string, body: string) => Promise<string>) => Promise<void>;
+export type Post = (url: string, body: string) => Promise<string>;
+export type Exchange = (post: Post) => Promise<void>;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /**
- * Runs `exchange` in a loop from `clients` concurrent clients for `durationMs` (after a warm-up
- * that is not measured) over keep-alive connections; latency is per exchange, in ms.
+ * A JSON POST over a keep-alive pool of `sockets` connections that rejects unless the answer is
+ * HTTP 200 without GraphQL errors; `close()` ends the pool.
  */
-export async function runLoad(exchange: Exchange, options: { clients: number; durationMs: number; warmupMs: number; headers: Record<string, string> }): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.clients });
+export function createPost(headers: Record<string, string>, sockets: number): { post: Post; close(): void } {
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   const post = (url: string, body: string) =>
     new Promise<string>((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...options.headers } }, (res) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
@@ -35,7 +36,15 @@ export async function runLoad(exchange: Exchange, options: { clients: number; du
       req.on('error', reject);
       req.end(body);
     });
+  return { post, close: () => agent.destroy() };
+}
 
+/**
+ * Runs `exchange` in a loop from `clients` concurrent clients for `durationMs` (after a warm-up
+ * that is not measured) over keep-alive connections; latency is per exchange, in ms.
+ */
+export async function runLoad(exchange: Exchange, options: { clients: number; durationMs: number; warmupMs: number; headers: Record<string, string> }): Promise<LoadResult> {
+  const { post, close } = createPost(options.headers, options.clients);
   const latencies: number[] = [];
   let errors = 0;
   let firstError: unknown;
@@ -57,7 +66,7 @@ export async function runLoad(exchange: Exchange, options: { clients: number; du
   const timer = setTimeout(() => (measuring = true), options.warmupMs);
   await Promise.all(Array.from({ length: options.clients }, client));
   clearTimeout(timer);
-  agent.destroy();
+  close();
   if (firstError) console.error(`  first error: ${(firstError as Error).message}`);
   latencies.sort((a, b) => a - b);
   return {

@@ -1,18 +1,24 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFile } from 'node:fs/promises';
-import { ApolloGateway } from '@apollo/gateway';
+import { readFile, writeFile } from 'node:fs/promises';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { loadConfig } from '../../lib/config.js';
 import { serveGraphQL } from '../../lib/http-server.js';
 import { composeSupergraph } from '../../gateway/compose.js';
 import { startGateway } from '../../gateway/server.js';
-import { createFixtureState, fixtureSubgraphSdl, startFixtureSubgraph } from '../../test/gateway/fixture-subgraphs.js';
+import { startKnowledge } from '../../subgraphs/knowledge/server.js';
+import { loadKnowledgeSubgraphSdl } from '../../subgraphs/knowledge/sdl.js';
+import { startOperations } from '../../subgraphs/operations/server.js';
+import { loadOperationsSubgraphSdl } from '../../subgraphs/operations/sdl.js';
+import { startSearch } from '../../subgraphs/search/server.js';
+import { loadSearchSubgraphSdl } from '../../subgraphs/search/sdl.js';
 
 /**
- * One benchmark process: `serve.ts subgraphs <supergraph-out>` starts the fixture subgraphs and
- * writes their supergraph; `serve.ts ours|ours-nocache|apollo|hive <supergraph>` starts that gateway.
+ * One benchmark process: `serve.ts subgraphs <supergraph-out>` starts the three real subgraphs
+ * (port 0, over the running stores and the data `npm start` seeded) and writes their supergraph;
+ * `serve.ts ours|ours-nocache|apollo|hive <supergraph>` starts that gateway.
  * Each prints one JSON line ({ url } or { urls }) once listening, so the runner can connect.
  */
 const [role, file] = process.argv.slice(2);
@@ -21,13 +27,14 @@ const config = loadConfig({ LOG_LEVEL: 'fatal', ...process.env });
 
 async function startRole(): Promise<Record<string, unknown>> {
   if (role === 'subgraphs') {
-    const state = createFixtureState('bench-');
+    // Consumers off: the benchmark reads; background ingestion or feedback work would only add noise.
     const handles = {
-      sessions: await startFixtureSubgraph(config, 'sessions', state),
-      patients: await startFixtureSubgraph(config, 'patients', state),
-      notes: await startFixtureSubgraph(config, 'notes', state),
+      knowledge: await startKnowledge(config, 0, { consumeFeedback: false }),
+      operations: await startOperations(config, 0),
+      search: await startSearch(config, 0, { consumers: false }),
     };
-    await writeFile(file as string, composeSupergraph(fixtureSubgraphSdl(handles)));
+    const sdl = { knowledge: await loadKnowledgeSubgraphSdl(), operations: await loadOperationsSubgraphSdl(), search: await loadSearchSubgraphSdl() };
+    await writeFile(file as string, composeSupergraph(Object.entries(handles).map(([name, handle]) => ({ name, url: handle.url, sdl: sdl[name as keyof typeof sdl] }))));
     return { urls: Object.fromEntries(Object.entries(handles).map(([name, handle]) => [name, handle.url])) };
   }
   if (role === 'ours' || role === 'ours-nocache') {
@@ -35,15 +42,30 @@ async function startRole(): Promise<Record<string, unknown>> {
     const handle = await startGateway(config, { port: 0, supergraph: { file: file as string }, settings, redisPrefix: `gw-bench:${process.pid}:` });
     return { url: handle.url };
   }
+  // The two others as their docs start them, plus the one thing the subgraphs need: the caller's
+  // Authorization header passed on (neither gateway forwards client headers by default).
   if (role === 'apollo') {
-    // @apollo/gateway as its docs start it: default data sources, no options.
-    const { readFile } = await import('node:fs/promises');
-    const apollo = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: await readFile(file as string, 'utf8') }) });
-    const handle = await serveGraphQL({ name: 'apollo-default', apollo, port: 0, context: async () => ({}) });
+    const apollo = new ApolloServer<{ authorization: string }>({
+      gateway: new ApolloGateway({
+        supergraphSdl: await readFile(file as string, 'utf8'),
+        buildService: ({ url }) =>
+          new RemoteGraphQLDataSource<{ authorization: string }>({
+            url,
+            willSendRequest({ request, context }) {
+              request.http?.headers.set('authorization', context.authorization);
+            },
+          }),
+      }),
+    });
+    const handle = await serveGraphQL({ name: 'apollo-default', apollo, port: 0, context: async (req) => ({ authorization: req.headers.authorization ?? '' }) });
     return { url: handle.url };
   }
   if (role === 'hive') {
-    const hive = createGatewayRuntime({ supergraph: file as string, logging: false });
+    const hive = createGatewayRuntime({
+      supergraph: file as string,
+      logging: false,
+      propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }) },
+    });
     const server = createServer(hive);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };

@@ -6,7 +6,8 @@ import type { Actor } from './store/index.js';
 export const analyticsReaders: readonly Role[] = ['clinician', 'analyst', 'service', 'admin'];
 /** Preference pairs hold prompts and answers: analysts and admins only (as the export). */
 export const pairReaders: readonly Role[] = ['analyst', 'admin'];
-export const documentReaders: readonly Role[] = ['clinician', 'analyst', 'service', 'admin'];
+/** Documents are the reference corpus, not personal data: every role reads their metadata and quality (a patient's session shows the passages that support an answer). */
+export const documentReaders: readonly Role[] = ['patient', 'clinician', 'analyst', 'service', 'admin'];
 export const documentWriters: readonly Role[] = ['analyst', 'service', 'admin'];
 export const viewRefreshers: readonly Role[] = ['analyst', 'admin'];
 

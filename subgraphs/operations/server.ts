@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type pg from 'pg';
 import { createTokenVerifier } from '../../lib/auth.js';
 import type { Config } from '../../lib/config.js';
@@ -51,7 +52,8 @@ export async function startOperations(config: Config, port = config.ports.operat
   const apollo = new ApolloServer<OperationsContext>({
     schema: buildOperationsSchema(),
     formatError: createFormatError(logger),
-    plugins: options.plugins ?? [],
+    // No Apollo usage reporting here: federated traces would only cost time.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
     // index.ts drains on SIGINT/SIGTERM; Apollo's own handlers would race it and re-raise the signal
     stopOnTerminationSignals: false,
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
@@ -88,7 +89,7 @@ export async function startSearch(config: Config, port = config.ports.search, op
     // buildSubgraphSchema types resolvers with an `unknown` context; ours are checked against SearchContext in resolvers/index.ts.
     schema: buildSubgraphSchema({ typeDefs: searchTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
     formatError: createFormatError(logger),
-    plugins: [fieldErrorsPlugin],
+    plugins: [fieldErrorsPlugin, ApolloServerPluginInlineTraceDisabled()],
     // The entry point (or the main job) owns SIGINT/SIGTERM and stops every service in order.
     stopOnTerminationSignals: false,
   });

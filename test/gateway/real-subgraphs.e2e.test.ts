@@ -1,87 +1,74 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevToken } from '../../lib/auth.js';
-import type { Config } from '../../lib/config.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
-import { composeSupergraph } from '../../gateway/compose.js';
-import { startGateway } from '../../gateway/server.js';
-import { startKnowledge } from '../../subgraphs/knowledge/server.js';
-import { loadKnowledgeSubgraphSdl } from '../../subgraphs/knowledge/sdl.js';
-import { createNeo4jDriver } from '../../subgraphs/knowledge/store/driver.js';
-import { startOperations } from '../../subgraphs/operations/server.js';
-import { loadOperationsSubgraphSdl } from '../../subgraphs/operations/sdl.js';
-import { startSearch } from '../../subgraphs/search/server.js';
-import { loadSearchSubgraphSdl } from '../../subgraphs/search/sdl.js';
-import { createCollectionNames } from '../../subgraphs/search/store/qdrant.js';
-import { createSmallGraph } from '../knowledge/support/small-graph.js';
-import { config as baseConfig, postGraphQL } from './support.js';
+import { postGraphQL } from './support.js';
+import { crossStoreQuery } from '../../bench/gateway/cross-store.js';
+import { startCrohnSession, startRealWorld, type RealWorld } from './real-world.js';
+
+const treatment = ['# Infliximab in Crohn disease', 'Infliximab, an anti-TNF antibody, induces and maintains remission in moderate to severe Crohn disease; trough levels guide dosing every 8 weeks.'];
+const allergy = ['# Penicillin allergy', 'Patients with a penicillin allergy report hives or anaphylaxis; skin testing clarifies whether beta-lactams are safe.'];
+/** Two top-level sections: the chunker makes one chunk of each, heading and text on consecutive lines. */
+const markdown = [...treatment, ...allergy].join('\n\n');
+const chunkText = (section: string[]) => section.join('\n');
+
+interface Hit {
+  score: number;
+  chunk: { text: string; document: { title: string; quality: { compositeScore: number } } };
+}
 
 /** The three real subgraphs on port 0 over the real stores, composed and served by the gateway. */
 describe('gateway over the real subgraphs', () => {
-  const prefix = `gw${randomUUID().slice(0, 8)}-`;
-  // Own streams and (empty) Qdrant collections, so other test files' data never shows up here.
-  const config: Config = { ...baseConfig, eventStreamPrefix: `test-${prefix}`, qdrant: { ...baseConfig.qdrant, collectionPrefix: `t_${prefix.replace(/-/g, '')}_` } };
-  const driver = createNeo4jDriver(config.neo4j);
-  const services: ServiceHandle[] = [];
+  let world: RealWorld;
   let gateway: ServiceHandle;
-  const tokens = { a: '', b: '', clinician: '' };
   let sessionId = '';
+  let document = { id: '', title: '', compositeScore: Number.NaN };
 
-  const patientA = `${prefix}patient-1`;
-  const patientB = `${prefix}patient-2`;
+  /** Ingests through operations' ingestDocument; the search consumer indexes it into this world's collections. */
+  async function ingestKnownDocument(): Promise<void> {
+    const title = `Crohn therapy notes ${world.prefix}`;
+    const created = await postGraphQL(
+      gateway.url,
+      { query: 'mutation ($in: IngestDocumentInput!) { ingestDocument(input: $in) { id } }', variables: { in: { filename: `${world.prefix}crohn.md`, title, content: markdown } } },
+      world.tokens.service,
+    );
+    const id = (created.body.data?.ingestDocument as { id: string }).id;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const read = await postGraphQL(gateway.url, { query: 'query ($id: ID!) { document(id: $id) { status chunkCount quality { compositeScore } } }', variables: { id } }, world.tokens.service);
+      const row = read.body.data?.document as { status: string; chunkCount: number; quality: { compositeScore: number } | null };
+      if (row.status === 'COMPLETED') {
+        expect(row.chunkCount).toBe(2);
+        document = { id, title, compositeScore: row.quality?.compositeScore ?? Number.NaN };
+        return;
+      }
+      if (row.status === 'FAILED' || Date.now() > deadline) throw new Error(`ingestion of ${id} ended ${row.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 
   beforeAll(async () => {
-    await createSmallGraph(driver, prefix);
-    const knowledge = await startKnowledge(config, 0, { driver, consumeFeedback: false });
-    const operations = await startOperations(config, 0);
-    const search = await startSearch(config, 0, { consumers: false });
-    services.push(knowledge, operations, search);
-    const file = join(await mkdtemp(join(tmpdir(), 'gateway-real-')), 'supergraph.graphql');
-    await writeFile(
-      file,
-      composeSupergraph([
-        { name: 'knowledge', url: knowledge.url, sdl: await loadKnowledgeSubgraphSdl() },
-        { name: 'operations', url: operations.url, sdl: await loadOperationsSubgraphSdl() },
-        { name: 'search', url: search.url, sdl: await loadSearchSubgraphSdl() },
-      ]),
-    );
-    gateway = await startGateway(config, { port: 0, supergraph: { file }, redisPrefix: `gw-test:${prefix}`, settings: { responseCache: false } });
-    tokens.a = await signDevToken(config.auth, { sub: `${prefix}a`, role: 'patient', patientId: patientA });
-    tokens.b = await signDevToken(config.auth, { sub: `${prefix}b`, role: 'patient', patientId: patientB });
-    tokens.clinician = await signDevToken(config.auth, { sub: `${prefix}doc`, role: 'clinician' });
+    world = await startRealWorld({ ingest: true });
+    gateway = await world.startGateway({ settings: { responseCache: false } });
+    sessionId = await startCrohnSession(world, gateway.url);
+    await ingestKnownDocument();
+  }, 120_000);
+  afterAll(() => world?.stop());
 
-    const started = await postGraphQL(gateway.url, { query: 'mutation ($p: ID!) { startSession(input: { patientId: $p, title: "Crohn follow-up" }) { id } }', variables: { p: patientA } }, tokens.a);
-    sessionId = (started.body.data?.startSession as { id: string }).id;
-    const posted = await postGraphQL(
-      gateway.url,
-      {
-        query: 'mutation ($s: ID!, $m: [ID!]) { postMessage(input: { sessionId: $s, role: USER, content: "Is infliximab still right for my Crohn disease?", mentions: $m }) { id } }',
-        variables: { s: sessionId, m: [`${prefix}infliximab`] },
-      },
-      tokens.a,
-    );
-    expect(posted.body.errors).toBeUndefined();
-  });
-
-  afterAll(async () => {
-    await gateway?.stop();
-    await Promise.all(services.map((service) => service.stop()));
-    await driver.close();
-    for (const name of Object.values(createCollectionNames(config.qdrant.collectionPrefix))) {
-      await fetch(`${config.qdrant.url}/collections/${name}`, { method: 'DELETE' });
-    }
-  });
-
-  const crossStore = `query ($id: ID!) { session(id: $id) { title patient { allergies { substance } }
-    messages(first: 20) { edges { node { content
-      mentions { name type layer relations(types: ["TREATS"]) { target { name } } }
-      supportingPassages(k: 3) { score chunk { text document { title quality { compositeScore } } } } } } } } }`;
-
-  it('answers the cross-store session query in one request', async () => {
-    const reply = await postGraphQL(gateway.url, { query: crossStore, variables: { id: sessionId } }, tokens.a);
+  it('answers the cross-store session query in one request, with passages from the ingested document', async () => {
+    // As the session's own patient, the web client's view: every store answers, documents included.
+    const reply = await postGraphQL(gateway.url, { query: crossStoreQuery, variables: { id: sessionId } }, world.tokens.a);
+    expect(reply.body.errors).toBeUndefined();
+    const session = reply.body.data?.session as { messages: { edges: { node: { supportingPassages: Hit[] } }[] } };
+    const passages = session.messages.edges[0]?.node.supportingPassages ?? [];
+    expect(document.compositeScore).toBeGreaterThanOrEqual(0);
+    expect(document.compositeScore).toBeLessThanOrEqual(1);
+    // Two chunks in this world's index: both come back, the one about infliximab and Crohn first.
+    expect(passages.map((hit) => hit.chunk)).toEqual([
+      { text: chunkText(treatment), document: { title: document.title, quality: { compositeScore: document.compositeScore } } },
+      { text: chunkText(allergy), document: { title: document.title, quality: { compositeScore: document.compositeScore } } },
+    ]);
+    const [top, next] = passages.map((hit) => hit.score);
+    expect(top).toBeGreaterThan(next ?? 1);
+    expect(top).toBeLessThanOrEqual(1);
     expect(reply.body).toEqual({
       data: {
         session: {
@@ -92,9 +79,8 @@ describe('gateway over the real subgraphs', () => {
               {
                 node: {
                   content: 'Is infliximab still right for my Crohn disease?',
-                  mentions: [{ name: `Infliximab ${prefix}`, type: 'DRUG', layer: 'REASONING', relations: [{ target: { name: `Crohn disease ${prefix}` } }] }],
-                  // This test's collections hold no documents: the field resolves, with nothing to support.
-                  supportingPassages: [],
+                  mentions: [{ name: `Infliximab ${world.prefix}`, type: 'DRUG', layer: 'REASONING', relations: [{ target: { name: `Crohn disease ${world.prefix}` } }] }],
+                  supportingPassages: passages,
                 },
               },
             ],
@@ -105,21 +91,18 @@ describe('gateway over the real subgraphs', () => {
   });
 
   it("refuses patient B patient A's data on every path", async () => {
+    const { patientA, patientB, tokens } = world;
+    const ask = (query: string, variables: Record<string, unknown> = {}) => postGraphQL(gateway.url, { query, variables }, tokens.b);
     const denied = (field: string) => ({
       message: `You may not access the data of patient ${patientA}`,
       path: [field],
       extensions: { code: 'FORBIDDEN', subgraph: 'operations' },
     });
-    const session = await postGraphQL(gateway.url, { query: crossStore, variables: { id: sessionId } }, tokens.b);
-    expect(session.body).toEqual({ errors: [denied('session')], data: { session: null } });
-    const sessions = await postGraphQL(gateway.url, { query: 'query ($p: ID!) { sessions(patientId: $p) { totalCount } }', variables: { p: patientA } }, tokens.b);
-    expect(sessions.body).toEqual({ errors: [denied('sessions')], data: null });
-    const search = await postGraphQL(gateway.url, { query: 'query ($p: ID!) { searchMessages(patientId: $p, text: "infliximab") { snippet } }', variables: { p: patientA } }, tokens.b);
-    expect(search.body).toEqual({ errors: [denied('searchMessages')], data: null });
+    expect((await ask(crossStoreQuery, { id: sessionId })).body).toEqual({ errors: [denied('session')], data: { session: null } });
+    expect((await ask('query ($p: ID!) { sessions(patientId: $p) { totalCount } }', { p: patientA })).body).toEqual({ errors: [denied('sessions')], data: null });
+    expect((await ask('query ($p: ID!) { searchMessages(patientId: $p, text: "infliximab") { snippet } }', { p: patientA })).body).toEqual({ errors: [denied('searchMessages')], data: null });
     // knowledge answers another patient's record as absent rather than forbidden: nothing leaks either way.
-    const patient = await postGraphQL(gateway.url, { query: 'query ($p: ID!) { patient(id: $p) { allergies { substance } } }', variables: { p: patientA } }, tokens.b);
-    expect(patient.body).toEqual({ data: { patient: null } });
-    const own = await postGraphQL(gateway.url, { query: '{ patients { id } }' }, tokens.b);
-    expect(own.body.data).toEqual({ patients: [{ id: patientB }] });
+    expect((await ask('query ($p: ID!) { patient(id: $p) { allergies { substance } } }', { p: patientA })).body).toEqual({ data: { patient: null } });
+    expect((await ask('{ patients { id } }')).body.data).toEqual({ patients: [{ id: patientB }] });
   });
 });

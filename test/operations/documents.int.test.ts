@@ -70,10 +70,12 @@ describe('operations: documents', () => {
     expect(rows).toEqual([{ failure_reason: 'empty' }]);
   });
 
-  it('lists documents by status with pagination, refuses bad input and patients', async () => {
+  it('lists documents by status with pagination to every role, refuses bad input and writes by patients', async () => {
     const list = await h.gql<{ documents: { totalCount: number; edges: unknown[] } }>(`{ documents(status: FAILED, first: 1) { totalCount edges { node { id } } pageInfo { hasNextPage } } }`, {}, service);
     expect(list.errors).toBeUndefined();
     expect(list.data?.documents.edges).toHaveLength(1);
+    const asPatient = await h.gql<{ documents: { totalCount: number } }>(`{ documents(status: FAILED, first: 1) { totalCount } }`, {}, await h.token('patient', 'p1'));
+    expect(asPatient.data?.documents.totalCount).toBe(list.data?.documents.totalCount);
     const before = await countRows(h.sql, `SELECT count(*) FROM documents WHERE filename LIKE $1`, [`${h.run}%`]);
     expect(errorCode(await h.gql(ingest, { input: { filename: ' ', content: 'x' } }, service))).toBe('BAD_USER_INPUT');
     expect(errorCode(await h.gql(ingest, { input: { filename: `${h.run}-big`, content: 'x'.repeat(1_000_001) } }, service))).toBe('BAD_USER_INPUT');

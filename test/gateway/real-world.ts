@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Driver } from 'neo4j-driver';
+import { signDevToken, type Role } from '../../lib/auth.js';
+import type { Config } from '../../lib/config.js';
+import type { ServiceHandle } from '../../lib/http-server.js';
+import { composeSupergraph } from '../../gateway/compose.js';
+import { startGateway, type GatewayOptions } from '../../gateway/server.js';
+import { startKnowledge } from '../../subgraphs/knowledge/server.js';
+import { loadKnowledgeSubgraphSdl } from '../../subgraphs/knowledge/sdl.js';
+import { createNeo4jDriver } from '../../subgraphs/knowledge/store/driver.js';
+import { startOperations } from '../../subgraphs/operations/server.js';
+import { loadOperationsSubgraphSdl } from '../../subgraphs/operations/sdl.js';
+import { startSearch } from '../../subgraphs/search/server.js';
+import { loadSearchSubgraphSdl } from '../../subgraphs/search/sdl.js';
+import { createStreamNames } from '../../subgraphs/search/ingest/events.js';
+import { createCollectionNames } from '../../subgraphs/search/store/qdrant.js';
+import { createSmallGraph } from '../knowledge/support/small-graph.js';
+import { config as baseConfig, postGraphQL } from './support.js';
+
+/** The three real subgraphs on port 0 over the real stores, their supergraph, and gateways over them. */
+export interface RealWorld {
+  prefix: string;
+  config: Config;
+  patientA: string;
+  patientB: string;
+  tokens: { a: string; b: string; clinician: string; service: string };
+  startGateway(options?: GatewayOptions): Promise<ServiceHandle>;
+  stop(): Promise<void>;
+}
+
+export interface RealWorldOptions {
+  /** Run search's ingest consumer (documents reach this world's collections); default false. */
+  ingest?: boolean;
+}
+
+/**
+ * Isolated by a unique prefix: the small knowledge graph's ids, the event streams, the Qdrant
+ * collections and the gateways' Redis keys are this world's own, so parallel test files never meet.
+ */
+export async function startRealWorld(options: RealWorldOptions = {}): Promise<RealWorld> {
+  const prefix = `gw${randomUUID().slice(0, 8)}-`;
+  const config: Config = { ...baseConfig, eventStreamPrefix: `test-${prefix}`, qdrant: { ...baseConfig.qdrant, collectionPrefix: `t_${prefix.replace(/-/g, '')}_` } };
+  const driver: Driver = createNeo4jDriver(config.neo4j);
+  await createSmallGraph(driver, prefix);
+  const knowledge = await startKnowledge(config, 0, { driver, consumeFeedback: false });
+  const operations = await startOperations(config, 0);
+  const search = await startSearch(config, 0, { consumers: options.ingest ?? false, consumerBlockMs: 100 });
+  const subgraphs = [knowledge, operations, search];
+  const gateways: ServiceHandle[] = [];
+  const file = join(await mkdtemp(join(tmpdir(), 'gateway-real-')), 'supergraph.graphql');
+  await writeFile(
+    file,
+    composeSupergraph([
+      { name: 'knowledge', url: knowledge.url, sdl: await loadKnowledgeSubgraphSdl() },
+      { name: 'operations', url: operations.url, sdl: await loadOperationsSubgraphSdl() },
+      { name: 'search', url: search.url, sdl: await loadSearchSubgraphSdl() },
+    ]),
+  );
+  const patientA = `${prefix}patient-1`;
+  const patientB = `${prefix}patient-2`;
+  const sign = (sub: string, role: Role, patientId?: string) => signDevToken(config.auth, { sub: `${prefix}${sub}`, role, ...(patientId ? { patientId } : {}) });
+  return {
+    prefix,
+    config,
+    patientA,
+    patientB,
+    tokens: {
+      a: await sign('a', 'patient', patientA),
+      b: await sign('b', 'patient', patientB),
+      clinician: await sign('doc', 'clinician'),
+      service: await sign('svc', 'service'),
+    },
+    async startGateway(gatewayOptions = {}) {
+      const gateway = await startGateway(config, { port: 0, supergraph: { file }, redisPrefix: `gw-test:${prefix}`, ...gatewayOptions });
+      gateways.push(gateway);
+      return gateway;
+    },
+    async stop() {
+      await Promise.all(gateways.map((gateway) => gateway.stop()));
+      await Promise.all(subgraphs.map((subgraph) => subgraph.stop()));
+      await driver.close();
+      for (const name of Object.values(createCollectionNames(config.qdrant.collectionPrefix))) {
+        await fetch(`${config.qdrant.url}/collections/${name}`, { method: 'DELETE' });
+      }
+      await deleteRedisKeys(config, prefix);
+    },
+  };
+}
+
+/** This world's streams and gateway keys (nothing outside its prefix). */
+async function deleteRedisKeys(config: Config, prefix: string): Promise<void> {
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    const streams = createStreamNames(config.eventStreamPrefix);
+    const keys: string[] = [streams.ingest, streams.results, streams.entities, `${config.eventStreamPrefix}:analytics`, `${config.eventStreamPrefix}:feedback`];
+    for await (const batch of redis.scanStream({ match: `gw-test:${prefix}*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
+    await redis.del(...keys);
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** Starts a session for patient A with one message mentioning infliximab; returns the session id. */
+export async function startCrohnSession(world: RealWorld, gatewayUrl: string): Promise<string> {
+  const started = await postGraphQL(
+    gatewayUrl,
+    { query: 'mutation ($p: ID!) { startSession(input: { patientId: $p, title: "Crohn follow-up" }) { id } }', variables: { p: world.patientA } },
+    world.tokens.a,
+  );
+  const sessionId = (started.body.data?.startSession as { id: string }).id;
+  const posted = await postGraphQL(
+    gatewayUrl,
+    {
+      query: 'mutation ($s: ID!, $m: [ID!]) { postMessage(input: { sessionId: $s, role: USER, content: "Is infliximab still right for my Crohn disease?", mentions: $m }) { id } }',
+      variables: { s: sessionId, m: [`${world.prefix}infliximab`] },
+    },
+    world.tokens.a,
+  );
+  if (posted.body.errors) throw new Error(`postMessage failed: ${JSON.stringify(posted.body.errors)}`);
+  return sessionId;
+}
+
