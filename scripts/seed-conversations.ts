@@ -111,10 +111,11 @@ type Call = <T>(query: string, variables?: Record<string, unknown>) => Promise<T
 
 async function entitiesFor(call: Call, condition: string, medications: readonly string[]): Promise<EntityRef[]> {
   const found: EntityRef[] = [];
-  for (const text of [condition, ...medications.slice(0, 2)]) {
+  const wanted = [{ text: condition, type: 'DISEASE' }, ...medications.slice(0, 2).map((text) => ({ text, type: 'DRUG' }))];
+  for (const { text, type } of wanted) {
     const { searchEntities } = await call<{ searchEntities: EntityRef[] }>(
-      'query($text: String!) { searchEntities(text: $text, first: 1) { id name type } }',
-      { text },
+      'query($text: String!, $types: [EntityType!]) { searchEntities(text: $text, types: $types, first: 1) { id name type } }',
+      { text, types: [type] },
     );
     for (const entity of searchEntities) if (!found.some((known) => known.id === entity.id)) found.push(entity);
   }
