@@ -43,7 +43,7 @@ describe('Neo4j store', () => {
     expect(stats.records[0]?.get('n').toNumber()).toBeGreaterThanOrEqual(25);
   });
 
-  it.skipIf(config.neo4j.external)('listens for Bolt on 127.0.0.1 only', async () => {
+  it('listens for Bolt on 127.0.0.1 only (the stack never exposes a store beyond loopback)', async () => {
     const { records } = await driver.executeQuery("CALL dbms.listConfig('server.bolt.listen_address') YIELD value RETURN value");
     expect(records[0]?.get('value')).toBe(`127.0.0.1:${config.neo4j.boltPort}`);
     // Every other address of this machine (link-local IPv6 would need a scope id).
