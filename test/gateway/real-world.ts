@@ -18,6 +18,7 @@ import { startSearch } from '../../subgraphs/search/server.js';
 import { loadSearchSubgraphSdl } from '../../subgraphs/search/sdl.js';
 import { createStreamNames } from '../../subgraphs/search/ingest/events.js';
 import { createCollectionNames } from '../../subgraphs/search/store/qdrant.js';
+import { removeTestData } from '../knowledge/support/knowledge-fixture.js';
 import { createSmallGraph } from '../knowledge/support/small-graph.js';
 import { config as baseConfig, postGraphQL } from './support.js';
 
@@ -82,6 +83,7 @@ export async function startRealWorld(options: RealWorldOptions = {}): Promise<Re
     async stop() {
       await Promise.all(gateways.map((gateway) => gateway.stop()));
       await Promise.all(subgraphs.map((subgraph) => subgraph.stop()));
+      await removeTestData(driver, prefix);
       await driver.close();
       for (const name of Object.values(createCollectionNames(config.qdrant.collectionPrefix))) {
         await fetch(`${config.qdrant.url}/collections/${name}`, { method: 'DELETE' });
