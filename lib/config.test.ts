@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, environmentVariables, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -54,5 +55,11 @@ describe('loadConfig', () => {
 
   it('rejects ports out of range', () => {
     expect(() => loadConfig({ REDIS_PORT: '70000' })).toThrow(/REDIS_PORT/);
+  });
+
+  it('is documented: .env.example names every variable it reads', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const documented = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]));
+    expect(environmentVariables.filter((name) => !documented.has(name))).toEqual([]);
   });
 });

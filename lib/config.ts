@@ -80,6 +80,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** The name of every variable the project reads (for the check that .env.example documents them all). */
+export const environmentVariables = Object.keys(envSchema.shape) as (keyof Env)[];
+
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
