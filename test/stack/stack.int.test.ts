@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.js';
 import { sleep } from '../../stack/processes.js';
@@ -24,7 +25,7 @@ describe('stack lifecycle', () => {
   afterAll(async () => {
     for (const stranger of strangers) stranger.kill('SIGTERM');
     for (const dir of dirs) {
-      await stackDown(loadConfig({ STACK_DIR: dir }), ['redis']);
+      await stackDown(loadConfig({ STACK_DIR: dir }), ['redis', 'postgres']);
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -66,7 +67,27 @@ describe('stack lifecycle', () => {
     await expect(failure).rejects.toBeInstanceOf(StackError);
     await expect(failure).rejects.toThrow(/REDIS_URL is set to redis:\/\/127\.0\.0\.1:\d+, but nothing answers there/);
   });
+
+  it('serves embedded PGlite over the wire protocol when asked (the zero-install default of the main job)', async () => {
+    const config = await isolatedConfig({ STACK_POSTGRES: 'pglite', POSTGRES_PORT: String(await freePort()) });
+    const [up] = await stackUp(config, ['postgres']);
+    expect(up).toMatchObject({ name: 'postgres', state: 'started', managed: true });
+    const client = new pg.Client({ connectionString: config.postgres.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ version: string }>('SELECT version()');
+      expect(rows[0]?.version).toMatch(/^PostgreSQL 1[5-9]/);
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+      const similarity = await client.query<{ score: number }>('SELECT similarity($1, $2) AS score', ['psoriasis', 'psoriasys']);
+      expect(similarity.rows[0]?.score).toBeGreaterThan(0.3);
+    } finally {
+      await client.end();
+    }
+    const [down] = await stackDown(config, ['postgres']);
+    expect(down?.state).toBe('stopped');
+  });
 });
+
 
 async function waitForPing(url: string): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
