@@ -112,18 +112,22 @@ function generateCopy(copy: number): SeedGraph {
   return { entities: [...entities.values()], relations, patients: generatePatients(copy, suffix, random) };
 }
 
+/** Diseases some catalogued drug treats: every demo patient has a medication list. */
+const treatableDiseases = diseases.filter(([name]) => drugs.some(([, treats]) => treats.includes(name)));
+
 function generatePatients(copy: number, suffix: string, random: ReturnType<typeof createRandom>): PatientInput[] {
   const ids = copy === 0 ? ['patient:demo'] : [];
   for (let index = 1; ids.length < 40; index += 1) ids.push(`pt-${String(index).padStart(5, '0')}${suffix}`);
   return ids.map((id) => {
-    const conditions = random.sample(diseases, random.int(1, 3));
+    const conditions = random.sample(treatableDiseases, random.int(1, 3));
     const medicines = [...new Set(conditions.flatMap(([name]) => random.sample(drugs.filter(([, treats]) => treats.includes(name)), random.int(1, 2)).map(([drug]) => drug)))];
     const date = () => `20${random.int(10, 25)}-${String(random.int(1, 12)).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}`;
     return {
       id,
       diagnoses: conditions.map(([condition, icd10Code]) => ({ id: `dx:${hex(`${id}:${condition}`)}`, condition, icd10Code, diagnosedDate: date(), status: random.pick(['active', 'active', 'in remission', 'resolved']) })),
       medications: medicines.map((name) => ({ id: `med:${hex(`${id}:${name}`)}`, name, dosage: random.pick(['5 mg/kg', '40 mg', '10 mg', '400 mg', '15 mg', '100 mg']), frequency: random.pick(['daily', 'twice daily', 'weekly', 'every 2 weeks', 'every 8 weeks']), startedDate: date(), status: random.pick(['active', 'active', 'paused', 'stopped']) })),
-      allergies: random.sample(allergens, random.int(0, 2)).map(([substance, reaction]) => ({ id: `allergy:${hex(`${id}:${substance}`)}`, substance, reaction, severity: random.pick(['mild', 'moderate', 'severe']) })),
+      // The demo patient shows every kind of record, allergies included.
+      allergies: random.sample(allergens, random.int(id === 'patient:demo' ? 1 : 0, 2)).map(([substance, reaction]) => ({ id: `allergy:${hex(`${id}:${substance}`)}`, substance, reaction, severity: random.pick(['mild', 'moderate', 'severe']) })),
     };
   });
 }
