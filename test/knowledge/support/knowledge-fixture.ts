@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Driver } from 'neo4j-driver';
+import { afterAll, beforeAll } from 'vitest';
 import { signDevToken, type Role } from '../../../lib/auth.js';
 import { loadConfig, type Config } from '../../../lib/config.js';
 import type { ServiceHandle } from '../../../lib/http-server.js';
 import { startKnowledge, type KnowledgeOptions } from '../../../subgraphs/knowledge/server.js';
 import { createNeo4jDriver } from '../../../subgraphs/knowledge/store/driver.js';
 import { ensureKnowledgeSchema } from '../../../subgraphs/knowledge/store/schema-setup.js';
+import { createSmallGraph } from './small-graph.js';
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {
   data?: TData | null;
@@ -60,4 +62,31 @@ export async function removeTestData(driver: Driver, prefix: string): Promise<vo
      DETACH DELETE n, t`,
     { prefix },
   );
+}
+
+export type KnowledgeFixture = Awaited<ReturnType<typeof startKnowledgeFixture>>;
+
+/**
+ * Registers this test file's hooks: a knowledge subgraph with the small graph under its own
+ * prefix before the tests, its data removed and the server stopped after them.
+ */
+export function useSmallGraph(): { readonly kg: KnowledgeFixture; id: (name: string) => string } {
+  let fixture: KnowledgeFixture | undefined;
+  beforeAll(async () => {
+    fixture = await startKnowledgeFixture();
+    await createSmallGraph(fixture.driver, fixture.prefix);
+  });
+  afterAll(async () => {
+    if (!fixture) return;
+    await removeTestData(fixture.driver, fixture.prefix);
+    await fixture.stop();
+  });
+  const world = {
+    get kg(): KnowledgeFixture {
+      if (!fixture) throw new Error('the knowledge fixture is not started yet (use it inside tests)');
+      return fixture;
+    },
+    id: (name: string) => `${world.kg.prefix}${name}`,
+  };
+  return world;
 }
