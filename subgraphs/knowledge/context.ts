@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import type { JWTPayload } from 'jose';
 import type { Driver } from 'neo4j-driver';
 import type { Viewer, VerifyToken } from '../../lib/auth.js';
-import type { ReferenceLoader } from './entity-references.js';
 import type { PublishEntities } from './entity-events.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -13,7 +12,6 @@ export interface KnowledgeContext {
   jwt: JWTPayload | undefined;
   executionContext: Driver;
   loaders: Loaders;
-  references: ReferenceLoader;
   driver: Driver;
   publishEntities: PublishEntities;
 }
@@ -21,7 +19,6 @@ export interface KnowledgeContext {
 export interface ContextDependencies {
   verifyToken: VerifyToken;
   driver: Driver;
-  createReferenceLoader: () => ReferenceLoader;
   publishEntities: PublishEntities;
 }
 
@@ -34,7 +31,6 @@ export function createContextFactory(deps: ContextDependencies) {
       jwt: viewer?.claims,
       executionContext: deps.driver,
       loaders: createLoaders(deps.driver),
-      references: deps.createReferenceLoader(),
       driver: deps.driver,
       publishEntities: deps.publishEntities,
     };

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Driver } from 'neo4j-driver';
-import { readLayerHistory, readRelations, type RelationRecord, type TransitionRecord } from './store/graph-reads.js';
+import { readEntities, readLayerHistory, readPatients, readRelations, type EntityRecord, type PatientRecord, type RelationRecord, type TransitionRecord } from './store/graph-reads.js';
 
 export interface RelationKey {
   id: string;
@@ -9,8 +9,9 @@ export interface RelationKey {
 }
 
 /**
- * Per-request loaders. Relations batch per argument set (one statement per hop of a traversal,
- * whatever the number of parents); the reference loader lives in entity-references.ts.
+ * Per-request loaders: one statement per batch of entity or patient references, per batch of
+ * layer histories, and per argument set of relations (one per hop of a traversal, whatever the
+ * number of parents).
  */
 export function createLoaders(driver: Driver) {
   const relationLoaders = new Map<string, DataLoader<string, RelationRecord[]>>();
@@ -27,6 +28,14 @@ export function createLoaders(driver: Driver) {
       }
       return loader.load(key.id);
     },
+    entities: new DataLoader<string, EntityRecord | undefined>(async (ids) => {
+      const byId = await readEntities(driver, ids);
+      return ids.map((id) => byId.get(id));
+    }),
+    patients: new DataLoader<string, PatientRecord | undefined>(async (ids) => {
+      const byId = await readPatients(driver, ids);
+      return ids.map((id) => byId.get(id));
+    }),
     layerHistory: new DataLoader<string, TransitionRecord[]>(async (ids) => {
       const byId = await readLayerHistory(driver, ids);
       return ids.map((id) => byId.get(id) ?? []);

@@ -2,32 +2,18 @@ import { readFileSync } from 'node:fs';
 import { Neo4jGraphQL } from '@neo4j/graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { Driver } from 'neo4j-driver';
-import { canReadPatient } from '../../lib/auth.js';
-import { installBatchedReferenceResolvers, type ReferenceLoader } from './entity-references.js';
+import { installReferenceResolvers } from './entity-references.js';
 import { guardQueryFields } from './guards.js';
 import { medicalEntityResolvers } from './resolvers/medical-entity.js';
 import { mutationResolvers } from './resolvers/mutation.js';
-import type { KnowledgeContext } from './context.js';
 
 export const knowledgeTypeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
-
-export interface KnowledgeSchema {
-  schema: GraphQLSchema;
-  createReferenceLoader: () => ReferenceLoader;
-}
-
-/** A Patient reference with no node is a patient with empty records, when the caller may see it. */
-function resolveMissingReference(typename: string, id: string, context: unknown) {
-  const { viewer } = context as KnowledgeContext;
-  if (typename !== 'Patient' || !viewer || !canReadPatient(viewer, id)) return null;
-  return { id, diagnoses: [], medications: [], allergies: [] };
-}
 
 /**
  * The executable subgraph schema: @neo4j/graphql over the type definitions, with batched
  * entity resolution, token and argument guards on the root fields, and the custom resolvers.
  */
-export async function buildKnowledgeSchema(driver: Driver, jwtSecret: string): Promise<KnowledgeSchema> {
+export async function buildKnowledgeSchema(driver: Driver, jwtSecret: string): Promise<GraphQLSchema> {
   const library = new Neo4jGraphQL({
     typeDefs: knowledgeTypeDefs,
     driver,
@@ -38,7 +24,7 @@ export async function buildKnowledgeSchema(driver: Driver, jwtSecret: string): P
     validate: false,
   });
   const schema = await library.getSubgraphSchema();
-  const createReferenceLoader = installBatchedReferenceResolvers(schema, ['MedicalEntity', 'Patient'], resolveMissingReference);
+  installReferenceResolvers(schema);
   guardQueryFields(schema);
-  return { schema, createReferenceLoader };
+  return schema;
 }

@@ -10,7 +10,7 @@ import { buildKnowledgeSchema } from './schema.js';
 export async function loadKnowledgeSubgraphSdl(): Promise<string> {
   const driver = neo4j.driver('bolt://127.0.0.1:1');
   try {
-    const { schema } = await buildKnowledgeSchema(driver, 'schema-only-no-tokens-are-verified');
+    const schema = await buildKnowledgeSchema(driver, 'schema-only-no-tokens-are-verified');
     return printSubgraphSchema(schema);
   } finally {
     await driver.close();

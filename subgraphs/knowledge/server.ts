@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
 import { Registry } from 'prom-client';
 import { createTokenVerifier } from '../../lib/auth.js';
+import { createCachedVerifier } from '../../lib/cached-verifier.js';
 import type { Config } from '../../lib/config.js';
 import { createFormatError } from '../../lib/errors.js';
 import { serveGraphQL, type ServiceHandle } from '../../lib/http-server.js';
@@ -30,7 +31,7 @@ export async function startKnowledge(config: Config, port = config.ports.knowled
   const driver = options.driver ?? createNeo4jDriver(config.neo4j);
   const redis = options.redis ?? createRedis(config.redis.url, 'knowledge');
   await ensureKnowledgeSchema(driver);
-  const { schema, createReferenceLoader } = await buildKnowledgeSchema(driver, config.auth.jwtSecret);
+  const schema = await buildKnowledgeSchema(driver, config.auth.jwtSecret);
   const publishEntities = createEntityPublisher(redis, config.eventStreamPrefix);
   const registry = new Registry();
   const consumer =
@@ -45,9 +46,8 @@ export async function startKnowledge(config: Config, port = config.ports.knowled
     stopOnTerminationSignals: false,
   });
   const context = createContextFactory({
-    verifyToken: createTokenVerifier(config.auth),
+    verifyToken: createCachedVerifier(createTokenVerifier(config.auth)),
     driver,
-    createReferenceLoader,
     publishEntities,
   });
   return serveGraphQL({
