@@ -264,21 +264,37 @@ def count_points(request: Request) -> Json:
 QUERY_KEYS = {"query", "using", "filter", "params", "score_threshold", "limit", "offset", "with_vector", "with_payload"}
 
 
-def query_points(request: Request) -> Json:
-    spec = obj(request.body or {}, "query request", QUERY_KEYS)
-    points = request.collection.shard.query(
-        qe.QueryRequest(
-            limit=_limit(spec.get("limit"), 10),
-            offset=_offset(spec.get("offset")),
-            query=query(spec.get("query"), spec.get("using")),
-            with_vector=with_vector(spec.get("with_vector")),
-            with_payload=with_payload(spec.get("with_payload"), False),
-            filter=optional_filter(spec.get("filter")),
-            score_threshold=spec.get("score_threshold"),
-            params=search_params(spec.get("params")),
-        )
+def _query_request(spec: dict[str, Json], scoring: Json) -> qe.QueryRequest:
+    """The engine request for a validated query or legacy search body; `scoring` is its translated query."""
+    return qe.QueryRequest(
+        limit=_limit(spec.get("limit"), 10),
+        offset=_offset(spec.get("offset")),
+        query=scoring,
+        with_vector=with_vector(spec.get("with_vector")),
+        with_payload=with_payload(spec.get("with_payload"), False),
+        filter=optional_filter(spec.get("filter")),
+        score_threshold=spec.get("score_threshold"),
+        params=search_params(spec.get("params")),
     )
-    return {"points": [scored_out(point) for point in points]}
+
+
+def _universal_query(body: Json) -> qe.QueryRequest:
+    spec = obj(body, "query request", QUERY_KEYS)
+    return _query_request(spec, query(spec.get("query"), spec.get("using")))
+
+
+def query_points(request: Request) -> Json:
+    search = _universal_query(request.body or {})
+    return {"points": [scored_out(point) for point in request.collection.shard.query(search)]}
+
+
+def query_batch_points(request: Request) -> Json:
+    searches = obj(request.body, "query batch request", {"searches"}).get("searches")
+    if not isinstance(searches, list):
+        raise format_error("`searches` must be an array of query requests")
+    # Every search is translated before any runs: one bad search fails the whole batch, as in Qdrant.
+    batch = qe.QueryBatchRequest([_universal_query(search) for search in searches])
+    return [{"points": [scored_out(point) for point in points]} for points in request.collection.shard.query_batch(batch)]
 
 
 def search_points(request: Request) -> Json:
@@ -290,18 +306,7 @@ def search_points(request: Request) -> Json:
         vector, using = named["vector"], named.get("name")
     if not isinstance(vector, list):
         raise format_error("missing field `vector`")
-    points = request.collection.shard.query(
-        qe.QueryRequest(
-            limit=_limit(spec.get("limit"), 10),
-            offset=_offset(spec.get("offset")),
-            query=query(vector, using),
-            with_vector=with_vector(spec.get("with_vector")),
-            with_payload=with_payload(spec.get("with_payload"), False),
-            filter=optional_filter(spec.get("filter")),
-            score_threshold=spec.get("score_threshold"),
-            params=search_params(spec.get("params")),
-        )
-    )
+    points = request.collection.shard.query(_query_request(spec, query(vector, using)))
     return [scored_out(point) for point in points]
 
 
@@ -327,6 +332,7 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
         ("POST", f"{NAME}/points/scroll", scroll_points),
         ("POST", f"{NAME}/points/count", count_points),
         ("POST", f"{NAME}/points/query", query_points),
+        ("POST", f"{NAME}/points/query/batch", query_batch_points),
         ("POST", f"{NAME}/points/search", search_points),
     ]
 ]

@@ -4,7 +4,9 @@ import type { ChunkSearchFilter, ScoredChunk } from './store/chunk-store.js';
 
 /**
  * Embeds the (validated) query text through the per-request loader (cache first, one model
- * call for all texts of the request) and returns the k nearest chunks that pass the filter.
+ * call for all texts of the request) and returns the k nearest chunks that pass the filter
+ * (searches made together, such as those of the messages of one `_entities` call, share one
+ * Qdrant request).
  */
 export async function findPassages(context: SearchContext, text: string, k: number, filter: ChunkSearchFilter = {}): Promise<ScoredChunk[]> {
   const { services, loaders } = context;
@@ -21,5 +23,5 @@ export async function findPassages(context: SearchContext, text: string, k: numb
       'filter.documentId',
     );
   }
-  return services.chunks.search(vector, filter, k);
+  return loaders.passages.load({ text, k, filter, vector });
 }

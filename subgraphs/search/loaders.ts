@@ -1,11 +1,24 @@
 import DataLoader from 'dataloader';
-import type { ChunkPoint } from './store/chunk-store.js';
+import type { ChunkPoint, ChunkSearchFilter, ScoredChunk } from './store/chunk-store.js';
 import type { SearchServices } from './services.js';
+
+/** One passage search: the k chunks nearest to `text` that pass `filter`. */
+export interface PassageQuery {
+  text: string;
+  k: number;
+  filter: ChunkSearchFilter;
+  /** The embedding of `text`: within a request the same text always has the same vector, so it is no part of the key. */
+  vector: readonly number[];
+}
 
 /** Per-request batching: one model call for every query text, one Qdrant call per point kind. */
 export function createLoaders(services: SearchServices) {
   return {
     queryVector: new DataLoader<string, number[]>((texts) => services.queryEmbedder.embedQueries(texts)),
+    passages: new DataLoader<PassageQuery, ScoredChunk[], string>(
+      (queries) => services.chunks.searchMany(queries.map(({ vector, filter, k }) => ({ vector, filter, limit: k }))),
+      { cacheKeyFn: ({ text, k, filter }) => JSON.stringify([text, k, filter]) },
+    ),
     entityVector: new DataLoader<string, number[] | null>(async (ids) => {
       const points = await services.entities.retrieve(ids, true);
       const byId = new Map(points.map((point) => [point.payload.entity_id, point.vector ?? null]));

@@ -214,6 +214,19 @@ describe('points', () => {
     expect(anyOf.points.map((p) => p.id).sort()).toEqual([2, 6]);
   });
 
+  it('answers a batch of queries in one request, each exactly as it would answer alone', async () => {
+    const searches = [
+      { query: [0.9, 0.3, 0.1, 0], filter: { must: [{ key: 'category', match: { value: 'cardio' } }] }, limit: 3, with_payload: true },
+      { query: [0, 0, 1, 0], limit: 2, offset: 1, with_vector: true },
+      { query: [0, 1, 0, 0], filter: { must: [{ key: 'category', match: { value: 'nothing' } }] } },
+    ];
+    const batch = await client.queryBatch(name, { searches, consistency: 'majority', timeout: 5 });
+    const alone = await Promise.all(searches.map((search) => client.query(name, search)));
+    expect(batch).toEqual(alone);
+    expect(batch.map((result) => result.points.length)).toEqual([3, 2, 0]);
+    expect(await client.queryBatch(name, { searches: [] })).toEqual([]);
+  });
+
   it('serves legacy search with Qdrant search result items', async () => {
     const hits = await client.search(name, { vector: [1, 0, 0, 0], limit: 2, filter: { must: [{ key: 'category', match: { value: 'cardio' } }] } });
     expect(hits.map((h) => h.id)).toEqual([1, 2]);
@@ -248,6 +261,12 @@ describe('points', () => {
     expectError(await api('PUT', `/collections/${name}/points?wait=true`, { points: [{ id: 77, vector: [1, 0, 0] }] }), 400, /Vector dimension error: expected dim: 4, got 3/);
     expectError(await api('POST', `/collections/${name}/points/query`, { query: [1, 0] }), 400, /Vector dimension error/);
     await expect(client.query(name, { query: [1, 0] })).rejects.toMatchObject({ status: 400 });
+    const batchPath = `/collections/${name}/points/query/batch`;
+    expectError(await api('POST', batchPath, { searches: [{ query: [1, 0, 0, 0] }, { query: [1, 0] }] }), 400, /Vector dimension error: expected dim: 4, got 2/);
+    expectError(await api('POST', batchPath, { searches: [{ query: [1, 0, 0, 0], limit: 0 }] }), 422, /limit: value 0 invalid/);
+    expectError(await api('POST', batchPath, { searches: { query: [1, 0, 0, 0] } }), 400, /`searches` must be an array/);
+    expectError(await api('POST', batchPath, { searches: ['not a query'] }), 400, /query request must be a JSON object/);
+    expectError(await api('POST', `/collections/missing_${runId}/points/query/batch`, { searches: [{ query: [1, 0, 0, 0] }] }), 404, /doesn't exist!/);
   });
 
   it('refuses requests it does not support with 501 naming the feature', async () => {
@@ -259,6 +278,9 @@ describe('points', () => {
     expect(groups.body).toMatchObject({ status: { error: expect.stringContaining('/points/query/groups') } });
     const byId = await api('POST', `/collections/${name}/points/query`, { query: 1 });
     expect(byId.status).toBe(501);
+    const batched = await api('POST', `/collections/${name}/points/query/batch`, { searches: [{ query: [1, 0, 0, 0] }, { query: [1, 0, 0, 0], prefetch: [{ query: [0, 1, 0, 0] }] }] });
+    expect(batched.status).toBe(501);
+    expect(batched.body).toMatchObject({ status: { error: expect.stringContaining('`prefetch` in query request') } });
   });
 });
 

@@ -31,6 +31,12 @@ export interface ChunkSearchFilter {
   minQuality?: number;
 }
 
+export interface ChunkSearch {
+  vector: readonly number[];
+  filter: ChunkSearchFilter;
+  limit: number;
+}
+
 export interface ScoredChunk {
   score: number;
   point: ChunkPoint;
@@ -77,17 +83,20 @@ export function createChunkStore(client: QdrantClient, collection: string) {
       return (await this.retrieve([chunkPointId(documentId, 0)])).length > 0;
     },
 
-    async search(vector: readonly number[], filter: ChunkSearchFilter, limit: number): Promise<ScoredChunk[]> {
-      const conditions = buildConditions(filter);
-      const result = await callQdrant(() =>
-        client.query(collection, { query: [...vector], limit, with_payload: true, ...(conditions.length > 0 ? { filter: { must: conditions } } : {}) }),
-      );
-      return result.points.map((point) => ({ score: point.score, point: toChunkPoint(point) }));
+    /** Runs every search in one Qdrant request; the results come back in the order of `searches`. */
+    async searchMany(searches: readonly ChunkSearch[]): Promise<ScoredChunk[][]> {
+      const results = await callQdrant(() => client.queryBatch(collection, { searches: searches.map(toQueryRequest) }));
+      return results.map((result) => result.points.map((point) => ({ score: point.score, point: toChunkPoint(point) })));
     },
   };
 }
 
 export type ChunkStore = ReturnType<typeof createChunkStore>;
+
+function toQueryRequest({ vector, filter, limit }: ChunkSearch): Schemas['QueryRequest'] {
+  const conditions = buildConditions(filter);
+  return { query: [...vector], limit, with_payload: true, ...(conditions.length > 0 ? { filter: { must: conditions } } : {}) };
+}
 
 function buildConditions(filter: ChunkSearchFilter): Schemas['FieldCondition'][] {
   const conditions: Schemas['FieldCondition'][] = [];
