@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenVerifier, signDevToken } from '../lib/auth.js';
-import { loadConfig } from '../lib/config.js';
+import { createTokenVerifier, signDevToken } from './auth.js';
+import { loadConfig } from './config.js';
 import { createCachedVerifier } from './cached-verifier.js';
 
 const auth = loadConfig({}).auth;

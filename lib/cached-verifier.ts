@@ -1,4 +1,4 @@
-import type { VerifyToken, Viewer } from '../lib/auth.js';
+import type { VerifyToken, Viewer } from './auth.js';
 
 /**
  * Remembers verified tokens for up to `maxAgeMs` (never past their `exp`): clients send the same

@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type pg from 'pg';
 import { createTokenVerifier } from '../../lib/auth.js';
+import { createCachedVerifier } from '../../lib/cached-verifier.js';
 import type { Config } from '../../lib/config.js';
 import { createFormatError } from '../../lib/errors.js';
 import { serveGraphQL, type ServiceHandle } from '../../lib/http-server.js';
@@ -44,7 +45,7 @@ export async function startOperations(config: Config, port = config.ports.operat
     },
     refreshViews: () => refresher.refreshNow(),
   };
-  const verifyToken = createTokenVerifier(config.auth);
+  const verifyToken = createCachedVerifier(createTokenVerifier(config.auth));
   const consumers = [await startIngestResultConsumer(db, redis, streams.results, logger), await startQueryAnalyticsConsumer(db, redis, streams.analytics, logger)];
   const stopRelay = startOutboxRelay(db, redis, config.eventStreamPrefix, logger, options.outboxRelayMs ?? 5000);
   const stopSchedule = config.operations.viewRefreshMs > 0 ? refresher.schedule(config.operations.viewRefreshMs) : () => undefined;

@@ -6,6 +6,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
 import { createTokenVerifier } from '../../lib/auth.js';
+import { createCachedVerifier } from '../../lib/cached-verifier.js';
 import type { Config } from '../../lib/config.js';
 import { createFormatError } from '../../lib/errors.js';
 import type { Consumer } from '../../lib/events.js';
@@ -97,7 +98,7 @@ export async function startSearch(config: Config, port = config.ports.search, op
     name: 'search',
     apollo,
     port,
-    context: createContextFactory(services, createTokenVerifier(config.auth)),
+    context: createContextFactory(services, createCachedVerifier(createTokenVerifier(config.auth))),
     readiness: {
       redis: async () => (await redis.ping()) === 'PONG',
       qdrant: async () => {
