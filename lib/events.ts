@@ -21,11 +21,18 @@ export async function publishEvent<TPayload>(redis: Redis, stream: string, event
   return entryId;
 }
 
-export interface ConsumerOptions<TPayload> {
+/**
+ * How a consumer handles what it reads: one event at a time, or every event of a read at once
+ * (a failing batch stays pending as a whole; handlers are idempotent by event id either way).
+ */
+export type EventHandler<TPayload> =
+  | { handle: (event: DurableEvent<TPayload>) => Promise<void>; handleBatch?: never }
+  | { handleBatch: (events: DurableEvent<TPayload>[]) => Promise<void>; handle?: never };
+
+export type ConsumerOptions<TPayload> = EventHandler<TPayload> & {
   stream: string;
   group: string;
   consumer: string;
-  handle: (event: DurableEvent<TPayload>) => Promise<void>;
   logger: Logger;
   /** Entries per read; default 50. */
   batchSize?: number;
@@ -33,7 +40,7 @@ export interface ConsumerOptions<TPayload> {
   blockMs?: number;
   /** Pending entries idle this long (a crashed consumer's) are claimed; default 30 s. */
   claimIdleMs?: number;
-}
+};
 
 export interface Consumer {
   /** Resolves when the loop has finished its current batch and stopped. */
@@ -60,21 +67,43 @@ export async function startConsumer<TPayload>(redis: Redis, options: ConsumerOpt
   let running = true;
   let lastClaim = 0;
 
-  async function handleEntries(entries: [string, string[]][]): Promise<void> {
-    for (const [entryId, fields] of entries) {
-      const event = decode<TPayload>(fields);
-      if (!event) {
-        logger.error({ stream, entryId }, 'malformed event acknowledged and skipped');
-        await connection.xack(stream, group, entryId);
-        continue;
+  /** The entry ids whose events were handled: a whole batch or none of it, or event by event. */
+  async function handleDecoded(decoded: { entryId: string; event: DurableEvent<TPayload> }[]): Promise<string[]> {
+    if (options.handleBatch) {
+      try {
+        await options.handleBatch(decoded.map(({ event }) => event));
+        return decoded.map(({ entryId }) => entryId);
+      } catch (error) {
+        logger.error({ err: error, stream, entries: decoded.length }, 'event batch handler failed; left pending for retry');
+        return [];
       }
+    }
+    const handled: string[] = [];
+    for (const { entryId, event } of decoded) {
       try {
         await options.handle(event);
-        await connection.xack(stream, group, entryId);
+        handled.push(entryId);
       } catch (error) {
         logger.error({ err: error, stream, entryId, eventId: event.id }, 'event handler failed; left pending for retry');
       }
     }
+    return handled;
+  }
+
+  /** Handles the decodable entries, then acknowledges in one command what succeeded or cannot be decoded. */
+  async function handleEntries(entries: [string, string[]][]): Promise<void> {
+    const malformed: string[] = [];
+    const decoded: { entryId: string; event: DurableEvent<TPayload> }[] = [];
+    for (const [entryId, fields] of entries) {
+      const event = decode<TPayload>(fields);
+      if (event) decoded.push({ entryId, event });
+      else {
+        logger.error({ stream, entryId }, 'malformed event acknowledged and skipped');
+        malformed.push(entryId);
+      }
+    }
+    const done = [...malformed, ...(decoded.length > 0 ? await handleDecoded(decoded) : [])];
+    if (done.length > 0) await connection.xack(stream, group, ...done);
   }
 
   async function loop(): Promise<void> {

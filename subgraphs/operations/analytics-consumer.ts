@@ -33,11 +33,22 @@ export function toQueryAnalyticsEntry(event: DurableEvent<unknown>): QueryAnalyt
   };
 }
 
-/** Stores the gateway's per-operation analytics events (docs/federation-contract.md) in query_analytics. */
+/**
+ * Stores the gateway's per-operation analytics events (docs/federation-contract.md) in
+ * query_analytics: every read of up to 500 events is one INSERT, so a busy gateway costs the
+ * database a statement per batch rather than per operation.
+ */
 export function startQueryAnalyticsConsumer(db: Database, redis: Redis, stream: string, logger: Logger): Promise<Consumer> {
-  return startOperationsConsumer(redis, stream, logger, async (event) => {
-    const entry = toQueryAnalyticsEntry(event);
-    if (!entry) return logger.warn({ eventId: event.id, type: event.type }, 'unknown or malformed analytics event skipped');
-    await insertQueryAnalytics(db, entry);
+  return startOperationsConsumer(redis, stream, logger, {
+    batchSize: 500,
+    handleBatch: async (events) => {
+      const entries: QueryAnalyticsEntry[] = [];
+      for (const event of events) {
+        const entry = toQueryAnalyticsEntry(event);
+        if (entry) entries.push(entry);
+        else logger.warn({ eventId: event.id, type: event.type }, 'unknown or malformed analytics event skipped');
+      }
+      await insertQueryAnalytics(db, entries);
+    },
   });
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { publishEvent, startConsumer, type Consumer, type DurableEvent } from '../../lib/events.js';
+import { publishEvent, startConsumer, type Consumer, type DurableEvent, type EventHandler } from '../../lib/events.js';
 import type { Logger } from '../../lib/logger.js';
 import { applyIngestOutcome, publishPendingEvents, type Database, type IngestOutcome, type OutboxRow } from './store/index.js';
 
@@ -69,16 +69,23 @@ export function toIngestOutcome(event: DurableEvent<unknown>): { documentId: str
 }
 
 /** A consumer in the `operations` group, one consumer name per process. */
-export function startOperationsConsumer(redis: Redis, stream: string, logger: Logger, handle: (event: DurableEvent<unknown>) => Promise<void>): Promise<Consumer> {
-  return startConsumer<unknown>(redis, { stream, group: 'operations', consumer: `operations-${process.pid}`, logger, handle });
+export function startOperationsConsumer(
+  redis: Redis,
+  stream: string,
+  logger: Logger,
+  handler: EventHandler<unknown> & { batchSize?: number },
+): Promise<Consumer> {
+  return startConsumer<unknown>(redis, { stream, group: 'operations', consumer: `operations-${process.pid}`, logger, ...handler });
 }
 
 /** Consumes the search subgraph's ingest results into documents and document_quality. */
 export function startIngestResultConsumer(db: Database, redis: Redis, stream: string, logger: Logger): Promise<Consumer> {
-  return startOperationsConsumer(redis, stream, logger, async (event) => {
-    const result = toIngestOutcome(event);
-    if (!result) return logger.warn({ eventId: event.id, type: event.type }, 'unknown or malformed ingest result skipped');
-    const applied = await applyIngestOutcome(db, event.id, result.documentId, result.outcome);
-    logger.debug({ eventId: event.id, applied }, 'ingest result handled');
+  return startOperationsConsumer(redis, stream, logger, {
+    handle: async (event) => {
+      const result = toIngestOutcome(event);
+      if (!result) return logger.warn({ eventId: event.id, type: event.type }, 'unknown or malformed ingest result skipped');
+      const applied = await applyIngestOutcome(db, event.id, result.documentId, result.outcome);
+      logger.debug({ eventId: event.id, applied }, 'ingest result handled');
+    },
   });
 }

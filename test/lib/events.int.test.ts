@@ -58,6 +58,27 @@ describe('durable events on Redis streams', () => {
     await redis.del(stream);
   });
 
+  it('hands a batch handler every event of a read, and leaves a failed batch pending as a whole', async () => {
+    const stream = `test:events:${randomUUID()}`;
+    await redis.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');
+    for (let n = 0; n < 5; n++) await publishEvent(redis, stream, { id: `e-${n}`, type: 't', payload: { n } });
+    await redis.xadd(stream, '*', 'not', 'an event');
+    const batches: string[][] = [];
+    const consumer = await startConsumer<{ n: number }>(redis, {
+      stream, group: 'g', consumer: 'c1', logger, blockMs: 100, claimIdleMs: 300,
+      handleBatch: async (events) => {
+        batches.push(events.map((event) => event.id));
+        if (batches.length === 1) throw new Error('store briefly down');
+      },
+    });
+    await eventually(() => batches.length === 2);
+    await consumer.stop();
+    const all = ['e-0', 'e-1', 'e-2', 'e-3', 'e-4'];
+    expect(batches).toEqual([all, all]);
+    expect(await consumerLag(redis, stream, 'g')).toEqual({ lag: 0, pending: 0 });
+    await redis.del(stream);
+  });
+
   it('counts events not yet read as lag', async () => {
     const stream = `test:events:${randomUUID()}`;
     await redis.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');
