@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import type { FormattedExecutionResult } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Viewer } from '../lib/auth.js';
 import type { Logger } from '../lib/logger.js';
@@ -15,6 +16,8 @@ interface CachedEntry {
 
 export interface ResponseCache {
   plugin: ApolloServerPlugin<GatewayContext>;
+  /** Apollo Server's `stringifyResult`: a hit's body is serialized once per entry, not per response. */
+  stringifyResult(result: FormattedExecutionResult): string;
   /** Drops every entry that touched one of `types`, here and (via pub/sub) in every replica. */
   invalidate(types: readonly string[]): Promise<void>;
   stop(): Promise<void>;
@@ -27,6 +30,9 @@ export interface ResponseCache {
 export function scopeKey(viewer: Viewer, scope: 'PUBLIC' | 'PRIVATE'): string {
   return scope === 'PRIVATE' ? `p:${viewer.sub}` : `a:${viewer.role}:${viewer.patientId ?? ''}`;
 }
+
+/** Apollo Server's own serialization of a result. */
+const serialize = (result: FormattedExecutionResult): string => `${JSON.stringify(result)}\n`;
 
 function requestKey(request: GraphQLRequestContext<GatewayContext>): string {
   const { query, operationName, variables } = request.request;
@@ -50,6 +56,8 @@ export async function createResponseCache(deps: {
   const channel = `${prefix}invalidate`;
   const maxLocal = deps.localEntries ?? 1000;
   const local = new Map<string, CachedEntry>();
+  // Keyed by an entry's data object, which only that entry's hits hand to Apollo.
+  const serializedBodies = new WeakMap<object, string>();
   const subscriber = deps.redis.duplicate();
   await subscriber.subscribe(channel);
   subscriber.on('message', (_channel: string, message: string) => dropLocal(JSON.parse(message) as string[]));
@@ -61,6 +69,7 @@ export async function createResponseCache(deps: {
   function remember(key: string, entry: CachedEntry): void {
     if (local.size >= maxLocal) local.delete(local.keys().next().value as string);
     local.set(key, entry);
+    serializedBodies.set(entry.data, serialize({ data: entry.data }));
   }
 
   async function lookup(keys: string[]): Promise<CachedEntry | undefined> {
@@ -137,6 +146,7 @@ export async function createResponseCache(deps: {
 
   return {
     plugin,
+    stringifyResult: (result) => (!result.errors && !result.extensions && result.data && serializedBodies.get(result.data)) || serialize(result),
     invalidate,
     stop: async () => {
       await subscriber.quit().catch(() => undefined);

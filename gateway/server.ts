@@ -7,7 +7,7 @@ import { serveGraphQL, type ReadinessCheck, type ServiceHandle } from '../lib/ht
 import { createLogger } from '../lib/logger.js';
 import { createRedis } from '../lib/redis.js';
 import { createApolloLogger } from './apollo-logger.js';
-import { createCachedVerifier } from './cached-verifier.js';
+import { createCachedVerifier } from '../lib/cached-verifier.js';
 import { createContextBuilder, type GatewayContext } from './context.js';
 import { createGatewayFormatError } from './format-error.js';
 import { createMetricsPlugin, createGatewayMetrics } from './metrics.js';
@@ -38,7 +38,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const settings = { ...config.gateway, ...options.settings };
   const prefix = options.redisPrefix ?? 'gw:';
   const logger = createLogger(config, 'gateway');
-  const redis = createRedis(config.redis.url, 'gateway');
+  const redis = createRedis(config.redis.url, 'gateway', { autoPipelining: true });
   const metrics = createGatewayMetrics();
   // Filled as the gateway learns its subgraphs from the supergraph; /readyz reads it per request.
   const readiness: Record<string, ReadinessCheck> = { redis: createRedisCheck(redis) };
@@ -66,6 +66,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     validationRules: [createQueryLimitsRule(settings.limits)],
     persistedQueries: { cache: new RedisKeyValueCache(redis, `${prefix}apq:`), ttl: 86_400 },
     includeStacktraceInErrorResponses: false,
+    ...(responseCache ? { stringifyResult: responseCache.stringifyResult } : {}),
     logger: createApolloLogger(logger),
     plugins,
   });
