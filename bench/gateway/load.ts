@@ -41,17 +41,26 @@ export function createPost(headers: Record<string, string>, sockets: number): { 
 
 /**
  * Runs `exchange` in a loop from `clients` concurrent clients for `durationMs` (after a warm-up
- * that is not measured) over keep-alive connections; latency is per exchange, in ms.
+ * that is not measured) over keep-alive connections; latency is per exchange, in ms. `headers`
+ * may differ per client (a function of the client's index), e.g. one caller's token each.
  */
-export async function runLoad(exchange: Exchange, options: { clients: number; durationMs: number; warmupMs: number; headers: Record<string, string> }): Promise<LoadResult> {
-  const { post, close } = createPost(options.headers, options.clients);
+export async function runLoad(
+  exchange: Exchange,
+  options: { clients: number; durationMs: number; warmupMs: number; headers: Record<string, string> | ((client: number) => Record<string, string>) },
+): Promise<LoadResult> {
+  const { headers } = options;
+  const pools =
+    typeof headers === 'function'
+      ? Array.from({ length: options.clients }, (_, client) => createPost(headers(client), 1))
+      : [createPost(headers, options.clients)];
   const latencies: number[] = [];
   let errors = 0;
   let firstError: unknown;
   let measuring = false;
   const warmupEnds = Date.now() + options.warmupMs;
   const ends = warmupEnds + options.durationMs;
-  const client = async () => {
+  const client = async (_: unknown, index: number) => {
+    const { post } = pools[index % pools.length] as { post: Post };
     while (Date.now() < ends) {
       const started = performance.now();
       try {
@@ -66,7 +75,7 @@ export async function runLoad(exchange: Exchange, options: { clients: number; du
   const timer = setTimeout(() => (measuring = true), options.warmupMs);
   await Promise.all(Array.from({ length: options.clients }, client));
   clearTimeout(timer);
-  close();
+  for (const pool of pools) pool.close();
   if (firstError) console.error(`  first error: ${(firstError as Error).message}`);
   latencies.sort((a, b) => a - b);
   return {
