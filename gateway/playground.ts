@@ -1,5 +1,8 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import type { RouteHandler } from '../lib/http-server.js';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { AddressGuard } from '../lib/address-guard.js';
+import { sendJson, type RouteHandler } from '../lib/http-server.js';
 
 /** Operations analysts start from; each opens in its own tab. */
 const exampleOperations = [
@@ -31,12 +34,38 @@ export function renderPlayground(endpoint = '/graphql'): string {
   });
 }
 
-/** Serves the playground page; it stays open without a token (the token goes in its header editor). */
-export function createPlaygroundRoute(endpoint?: string): RouteHandler {
-  const html = renderPlayground(endpoint);
-  return (_req, res) => {
+/**
+ * Serves the playground page: open without a token (the token goes in its header editor), so each
+ * load counts against the caller's address like any request without credentials. The page
+ * (about 9 MB of bundle) is compressed once; browsers revalidate it with its ETag.
+ */
+export function createPlaygroundRoute(deps: { addressGuard: AddressGuard; endpoint?: string }): RouteHandler {
+  const html = Buffer.from(renderPlayground(deps.endpoint));
+  const gzipped = gzipSync(html);
+  const etag = `"${createHash('sha256').update(html).digest('hex').slice(0, 32)}"`;
+  return (req, res) => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const blockedFor = deps.addressGuard.blockedFor(address);
+    if (blockedFor !== undefined) {
+      res.setHeader('retry-after', String(blockedFor));
+      return sendJson(res, 429, { error: `Too many requests from this address: retry in ${blockedFor} s` });
+    }
+    deps.addressGuard.charge(address);
+    res.setHeader('etag', etag);
+    res.setHeader('cache-control', 'no-cache');
+    res.setHeader('vary', 'accept-encoding');
+    if (req.headers['if-none-match'] === etag) {
+      res.statusCode = 304;
+      res.end();
+      return;
+    }
     res.statusCode = 200;
     res.setHeader('content-type', 'text/html; charset=utf-8');
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      res.setHeader('content-encoding', 'gzip');
+      res.end(gzipped);
+      return;
+    }
     res.end(html);
   };
 }

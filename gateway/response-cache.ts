@@ -4,9 +4,11 @@ import type { FormattedExecutionResult } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Viewer } from '../lib/auth.js';
 import type { Logger } from '../lib/logger.js';
+import { visibilityKey } from '../lib/policy.js';
 import type { GatewayContext } from './context.js';
 import type { GatewayMetrics } from './metrics.js';
 import { collectSelectedTypes } from './operation-types.js';
+import type { SupergraphIdentity } from './supergraph-identity.js';
 
 interface CachedEntry {
   data: Record<string, unknown>;
@@ -24,19 +26,22 @@ export interface ResponseCache {
 }
 
 /**
- * PRIVATE data is keyed by the caller (`sub`); PUBLIC data by what decides visibility (role and,
- * for a patient, the patient id), never shared across callers who may see different things.
+ * Every entry is keyed by what decides what its caller may see (lib/policy: role and, for a
+ * patient, the patient id), so callers who may see different things never share one; PRIVATE
+ * entries also by the caller itself (`sub`).
  */
 export function scopeKey(viewer: Viewer, scope: 'PUBLIC' | 'PRIVATE'): string {
-  return scope === 'PRIVATE' ? `p:${viewer.sub}` : `a:${viewer.role}:${viewer.patientId ?? ''}`;
+  return scope === 'PRIVATE' ? `p:${visibilityKey(viewer)}:${viewer.sub}` : `a:${visibilityKey(viewer)}`;
 }
 
 /** Apollo Server's own serialization of a result. */
 const serialize = (result: FormattedExecutionResult): string => `${JSON.stringify(result)}\n`;
 
-function requestKey(request: GraphQLRequestContext<GatewayContext>): string {
+/** The request (operation, its name and variables) under the supergraph it is planned on: a reload never serves answers of the previous one. */
+function requestKey(request: GraphQLRequestContext<GatewayContext>, supergraphs: SupergraphIdentity): string {
   const { query, operationName, variables } = request.request;
-  return createHash('sha256').update(JSON.stringify([query, operationName ?? null, variables ?? {}])).digest('hex');
+  const operation = createHash('sha256').update(JSON.stringify([query ?? request.queryHash, operationName ?? null, variables ?? {}])).digest('hex');
+  return `${supergraphs.idOf(request.schema)}:${operation}`;
 }
 
 /**
@@ -51,6 +56,7 @@ export async function createResponseCache(deps: {
   logger: Logger;
   prefix?: string;
   localEntries?: number;
+  supergraphs: SupergraphIdentity;
 }): Promise<ResponseCache> {
   const prefix = deps.prefix ?? 'gw:rc:';
   const channel = `${prefix}invalidate`;
@@ -114,7 +120,7 @@ export async function createResponseCache(deps: {
         async responseForOperation(request) {
           if (request.operation?.operation !== 'query') return null;
           const viewer = request.contextValue.viewer;
-          baseKey = requestKey(request);
+          baseKey = requestKey(request, deps.supergraphs);
           const entry = await lookup([`${scopeKey(viewer, 'PRIVATE')}:${baseKey}`, `${scopeKey(viewer, 'PUBLIC')}:${baseKey}`]).catch((error: unknown) => {
             request.contextValue.logger.warn({ err: error }, 'response cache lookup failed');
             return undefined;

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { forbidden } from '../lib/errors.js';
-import { withHttpStatus } from './http-status.js';
+import { forbidden, withHttpStatus } from '../lib/errors.js';
 
 /** Reads a safelist file: one sha256 hex hash of an operation's text a line; `#` starts a comment. */
 export async function loadSafelist(file: string): Promise<Set<string>> {

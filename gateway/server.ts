@@ -1,25 +1,30 @@
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { createAddressGuard } from '../lib/address-guard.js';
+import { createAdmission, type AdmittedRequest } from '../lib/admission.js';
+import { createApolloLogger } from '../lib/apollo-logger.js';
+import { createGatewayServer, disableVendorTelemetry } from '../lib/apollo-server.js';
 import { createTokenVerifier } from '../lib/auth.js';
+import { createCachedVerifier } from '../lib/cached-verifier.js';
 import type { Config } from '../lib/config.js';
 import { serveGraphQL, type ReadinessCheck, type ServiceHandle } from '../lib/http-server.js';
 import { createLogger } from '../lib/logger.js';
+import { createMetricsRoute } from '../lib/metrics-route.js';
+import { createQueryPreflight } from '../lib/query-preflight.js';
+import { createRateLimiter } from '../lib/rate-limiter.js';
 import { createRedis } from '../lib/redis.js';
-import { createApolloLogger } from './apollo-logger.js';
-import { createCachedVerifier } from '../lib/cached-verifier.js';
-import { createContextBuilder, type GatewayContext } from './context.js';
+import { createRequestMetricsPlugin } from '../lib/request-metrics.js';
+import type { GatewayContext } from './context.js';
 import { createGatewayFormatError } from './format-error.js';
-import { createMetricsPlugin, createGatewayMetrics } from './metrics.js';
+import { createGatewayMetrics } from './metrics.js';
 import { createPlaygroundRoute } from './playground.js';
 import { createQueryAnalyticsPlugin } from './query-analytics.js';
-import { createQueryLimitsRule } from './query-limits.js';
-import { createRateLimiter } from './rate-limiter.js';
 import { createHealthCheck, createRedisCheck } from './readiness.js';
 import { RedisKeyValueCache } from './redis-key-value-cache.js';
 import { createResponseCache } from './response-cache.js';
 import { createSafelistPlugin, loadSafelist } from './safelist.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
+import { createSupergraphIdentity } from './supergraph-identity.js';
 import { createSupergraphManager, type SupergraphSource } from './supergraph-source.js';
 
 export interface GatewayOptions {
@@ -27,15 +32,24 @@ export interface GatewayOptions {
   port?: number;
   /** Default: the file `config.gateway.supergraphFile`, watched for changes. */
   supergraph?: SupergraphSource;
-  /** Overrides of `config.gateway` (tests use small limits). */
+  /** Overrides of `config.gateway` (tests turn the response cache off). */
   settings?: Partial<Config['gateway']>;
+  /** Overrides of `config.limits` and `config.rateLimits` (tests use small ones). */
+  limits?: Partial<Config['limits']>;
+  rateLimits?: Partial<Config['rateLimits']>;
   /** Prefix of every Redis key the gateway writes (APQ, rate limits, response cache); default `gw:`. */
   redisPrefix?: string;
 }
 
 /** Starts the federation gateway over the subgraphs of a supergraph; returns its handle. */
-export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<ServiceHandle> {
-  const settings = { ...config.gateway, ...options.settings };
+export async function startGateway(baseConfig: Config, options: GatewayOptions = {}): Promise<ServiceHandle> {
+  const config: Config = {
+    ...baseConfig,
+    gateway: { ...baseConfig.gateway, ...options.settings },
+    limits: { ...baseConfig.limits, ...options.limits },
+    rateLimits: { ...baseConfig.rateLimits, ...options.rateLimits },
+  };
+  const settings = config.gateway;
   const prefix = options.redisPrefix ?? 'gw:';
   const logger = createLogger(config, 'gateway');
   const redis = createRedis(config.redis.url, 'gateway', { autoPipelining: true });
@@ -43,8 +57,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // Filled as the gateway learns its subgraphs from the supergraph; /readyz reads it per request.
   const readiness: Record<string, ReadinessCheck> = { redis: createRedisCheck(redis) };
 
+  disableVendorTelemetry();
   const gateway = new ApolloGateway({
-    supergraphSdl: createSupergraphManager(options.supergraph ?? { file: settings.supergraphFile }, logger),
+    supergraphSdl: createSupergraphManager(options.supergraph ?? { file: settings.supergraphFile }, { logger, auth: config.auth }),
     logger: createApolloLogger(logger),
     buildService: ({ name, url }) => {
       if (!url) throw new Error(`subgraph ${name} has no URL in the supergraph`);
@@ -52,46 +67,58 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       return new SubgraphDataSource(name, url, settings.subgraphTimeoutMs, metrics, logger);
     },
   });
+  const supergraphs = createSupergraphIdentity(gateway);
 
-  const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginLandingPageDisabled(), createMetricsPlugin(metrics)];
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [createRequestMetricsPlugin<GatewayContext>(metrics.registry, 'gateway')];
   if (settings.safelistFile) plugins.push(createSafelistPlugin(await loadSafelist(settings.safelistFile)));
-  const responseCache = settings.responseCache ? await createResponseCache({ redis, metrics, logger, prefix: `${prefix}rc:` }) : undefined;
+  const responseCache = settings.responseCache ? await createResponseCache({ redis, metrics, logger, prefix: `${prefix}rc:`, supergraphs }) : undefined;
   if (responseCache) plugins.push(responseCache.plugin);
   // After the response cache, whose x-cache header tells whether the answer was a hit.
   plugins.push(createQueryAnalyticsPlugin(redis, `${config.eventStreamPrefix}:analytics`));
 
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+  const apollo = createGatewayServer<GatewayContext>(gateway, {
+    config,
+    logger,
     formatError: createGatewayFormatError(logger),
-    validationRules: [createQueryLimitsRule(settings.limits)],
     persistedQueries: { cache: new RedisKeyValueCache(redis, `${prefix}apq:`), ttl: 86_400 },
-    includeStacktraceInErrorResponses: false,
     ...(responseCache ? { stringifyResult: responseCache.stringifyResult } : {}),
-    logger: createApolloLogger(logger),
     plugins,
   });
 
-  const rateLimiter = createRateLimiter(redis, {
-    ...settings.rateLimit,
-    keyPrefix: `${prefix}rl:`,
-    logger,
-    onReject: () => metrics.rateLimited.inc(),
+  const addressGuard = createAddressGuard({ max: config.rateLimits.unauthenticatedPerAddress, windowSeconds: config.rateLimits.windowSeconds });
+  const admit = createAdmission({
+    verify: createCachedVerifier(createTokenVerifier(config.auth)),
+    addressGuard,
+    rateLimiter: createRateLimiter(redis, {
+      max: config.rateLimits.gateway,
+      windowSeconds: config.rateLimits.windowSeconds,
+      keyPrefix: `${prefix}rl:`,
+      logger,
+      onReject: () => metrics.rateLimited.inc(),
+    }),
+    limits: config.limits,
   });
 
-  const handle = await serveGraphQL({
+  const handle = await serveGraphQL<GatewayContext, AdmittedRequest>({
     name: 'gateway',
     apollo,
     port: options.port ?? config.ports.gateway,
-    context: createContextBuilder({ verify: createCachedVerifier(createTokenVerifier(config.auth)), rateLimiter, logger }),
+    admit,
+    preflight: createQueryPreflight({ limits: config.limits, schema: supergraphs.current }),
+    context: async (req, admitted) => ({
+      viewer: admitted.viewer,
+      authorization: req.headers.authorization ?? '',
+      requestId: admitted.requestId,
+      logger: logger.child({ requestId: admitted.requestId, sub: admitted.viewer.sub }),
+      subgraphsTouched: new Set(),
+    }),
     readiness,
-    maxBodyBytes: settings.limits.maxBodyBytes,
     routes: {
-      '/playground': createPlaygroundRoute(),
-      '/metrics': async (_req, res) => {
-        res.setHeader('content-type', metrics.registry.contentType);
-        res.end(await metrics.registry.metrics());
-      },
+      '/playground': createPlaygroundRoute({ addressGuard }),
+      '/metrics': createMetricsRoute(metrics.registry, { token: config.metricsToken, production: config.nodeEnv === 'production' }),
     },
+    maxInFlight: config.limits.maxInFlight,
+    graceMs: config.shutdown.graceMs,
     onStop: async () => {
       await responseCache?.stop();
       await redis.quit().catch(() => undefined);

@@ -1,6 +1,8 @@
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { IntrospectAndCompose, type ServiceEndpointDefinition, type SupergraphManager } from '@apollo/gateway';
+import { signDevToken } from '../lib/auth.js';
+import type { Config } from '../lib/config.js';
 import type { Logger } from '../lib/logger.js';
 
 /** Where the gateway gets its supergraph: a composed file (production) or running subgraphs (development). */
@@ -38,8 +40,17 @@ export function createFileSupergraphManager(file: string, logger: Logger, pollIn
   };
 }
 
-/** The supergraph manager for a source. */
-export function createSupergraphManager(source: SupergraphSource, logger: Logger): SupergraphManager {
-  if ('file' in source) return createFileSupergraphManager(source.file, logger, source.pollIntervalMs);
-  return new IntrospectAndCompose({ subgraphs: source.subgraphs, pollIntervalInMs: source.pollIntervalMs ?? 10_000 });
+/**
+ * The supergraph manager for a source. Composing from running subgraphs asks each for `_service`,
+ * which needs a token: in development the gateway signs a short-lived service token for it; a
+ * deployment without JWT_SECRET composes ahead of time (`npm run compose`) and serves the file.
+ */
+export function createSupergraphManager(source: SupergraphSource, deps: { logger: Logger; auth: Config['auth'] }): SupergraphManager {
+  if ('file' in source) return createFileSupergraphManager(source.file, deps.logger, source.pollIntervalMs);
+  if (!deps.auth.jwtSecret) throw new Error('Composing from running subgraphs needs JWT_SECRET (development); serve a composed supergraph file instead');
+  return new IntrospectAndCompose({
+    subgraphs: source.subgraphs,
+    pollIntervalInMs: source.pollIntervalMs ?? 10_000,
+    introspectionHeaders: async () => ({ authorization: `Bearer ${await signDevToken(deps.auth, { sub: 'gateway-composition', role: 'service' }, '5m')}` }),
+  });
 }

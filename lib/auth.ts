@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Config } from './config.js';
-import { forbidden, unauthenticated } from './errors.js';
+import { unauthenticated } from './errors.js';
 
 export const roles = ['patient', 'clinician', 'analyst', 'service', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -12,8 +12,6 @@ export interface Viewer {
   role: Role;
   /** Set for role `patient` only: the patient record this caller is. */
   patientId?: string;
-  /** The verified token, for services (such as @neo4j/graphql) that read claims themselves. */
-  token: string;
   claims: JWTPayload;
 }
 
@@ -26,12 +24,13 @@ const claimsSchema = z
 export type VerifyToken = (authorization: string | undefined) => Promise<Viewer | undefined>;
 
 /**
- * Verifies `Authorization: Bearer <JWT>`: HS256 with JWT_SECRET, or the keys at JWKS_URL when set;
- * expiry, issuer and audience always checked. No header gives `undefined` (anonymous);
- * a bad token throws UNAUTHENTICATED.
+ * Verifies `Authorization: Bearer <JWT>`: the keys at JWKS_URL when set, else HS256 with
+ * JWT_SECRET; issuer, audience, `exp` and `iat` are required, and a token may not live longer
+ * than `maxLifetimeSeconds` (an `exp` centuries away is refused). No header gives `undefined`
+ * (anonymous); a bad token throws UNAUTHENTICATED.
  */
 export function createTokenVerifier(auth: Config['auth']): VerifyToken {
-  const key: Uint8Array | JWTVerifyGetKey = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : new TextEncoder().encode(auth.jwtSecret);
+  const key = verificationKey(auth);
   const algorithms = auth.jwksUrl ? ['RS256', 'ES256', 'PS256', 'EdDSA'] : ['HS256'];
   return async (authorization) => {
     if (authorization === undefined || authorization === '') return undefined;
@@ -40,14 +39,34 @@ export function createTokenVerifier(auth: Config['auth']): VerifyToken {
     const token = match[1];
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key as Uint8Array, { issuer: auth.issuer, audience: auth.audience, algorithms }));
+      ({ payload } = await jwtVerify(token, key as Uint8Array, {
+        issuer: auth.issuer,
+        audience: auth.audience,
+        algorithms,
+        requiredClaims: ['exp', 'iat'],
+        maxTokenAge: auth.maxLifetimeSeconds,
+      }));
     } catch (error) {
       throw unauthenticated(`Invalid token: ${(error as Error).message}`);
     }
+    if ((payload.exp as number) - (payload.iat as number) > auth.maxLifetimeSeconds) {
+      throw unauthenticated(`Invalid token: it lives longer than the ${auth.maxLifetimeSeconds} s allowed`);
+    }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw unauthenticated(`Invalid token claims: ${claims.error.issues.map((issue) => issue.message).join('; ')}`);
-    return { ...claims.data, token, claims: payload };
+    return { ...claims.data, claims: payload };
   };
+}
+
+function verificationKey(auth: Config['auth']): Uint8Array | JWTVerifyGetKey {
+  if (auth.jwksUrl) return createRemoteJWKSet(new URL(auth.jwksUrl));
+  if (!auth.jwtSecret) throw new Error('No token key: set JWKS_URL or JWT_SECRET');
+  return new TextEncoder().encode(auth.jwtSecret);
+}
+
+function requireSecret(auth: Config['auth']): string {
+  if (!auth.jwtSecret) throw new Error('Development tokens need JWT_SECRET (production signs its tokens elsewhere)');
+  return auth.jwtSecret;
 }
 
 /** Signs an HS256 token with JWT_SECRET: for development, demos and tests only. */
@@ -63,24 +82,5 @@ export function signDevToken(
     .setAudience(auth.audience)
     .setIssuedAt()
     .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(auth.jwtSecret));
-}
-
-/** The viewer, or UNAUTHENTICATED. */
-export function requireViewer(viewer: Viewer | undefined): Viewer {
-  if (!viewer) throw unauthenticated();
-  return viewer;
-}
-
-/** The viewer when its role is one of `allowed`, else FORBIDDEN (or UNAUTHENTICATED without a token). */
-export function requireRole(viewer: Viewer | undefined, allowed: readonly Role[]): Viewer {
-  const known = requireViewer(viewer);
-  if (!allowed.includes(known.role)) throw forbidden(`This needs one of the roles ${allowed.join(', ')}`);
-  return known;
-}
-
-/** Clinicians, services and admins see every patient; a patient only itself; analysts none. */
-export function canReadPatient(viewer: Viewer, patientId: string): boolean {
-  if (viewer.role === 'patient') return viewer.patientId === patientId;
-  return viewer.role === 'clinician' || viewer.role === 'service' || viewer.role === 'admin';
+    .sign(new TextEncoder().encode(requireSecret(auth)));
 }

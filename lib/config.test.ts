@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ConfigError, environmentVariables, loadConfig } from './config.js';
+import { ConfigError, developmentJwtSecret, environmentVariables, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -47,6 +47,14 @@ describe('loadConfig', () => {
     expect(message).toContain('NEO4J_HEAP');
     expect(message).toContain('JWT_SECRET');
     expect((error as ConfigError).problems).toHaveLength(4);
+  });
+
+  it('refuses to start production without a real token key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWKS_URL: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: developmentJwtSecret })).toThrow(/development secret of .env.example is refused/);
+    expect(loadConfig({ NODE_ENV: 'production', JWKS_URL: 'https://auth.example.org/jwks.json' }).auth).toMatchObject({ jwtSecret: undefined, jwksUrl: 'https://auth.example.org/jwks.json' });
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-secret-of-our-own-that-is-long-enough' }).auth.jwtSecret).toBe('a-secret-of-our-own-that-is-long-enough');
+    expect(loadConfig({}).auth.jwtSecret).toBe(developmentJwtSecret);
   });
 
   it('treats empty values as unset', () => {

@@ -61,24 +61,45 @@ const envSchema = z.object({
   EMBEDDINGS_DIMENSION: positiveInt.optional(),
   EMBEDDINGS_API_KEY: z.string().min(1).optional(),
 
-  JWT_SECRET: z.string().min(32, 'must have at least 32 characters').default('dev-only-secret-change-me-0123456789abcdef'),
+  JWT_SECRET: z.string().min(32, 'must have at least 32 characters').optional(),
   JWKS_URL: url(['http:', 'https:']).optional(),
   JWT_ISSUER: z.string().min(1).default('synapseflow'),
   JWT_AUDIENCE: z.string().min(1).default('synapseflow-api'),
+  JWT_MAX_LIFETIME_SECONDS: positiveInt.default(86_400),
+  METRICS_TOKEN: z.string().min(32, 'must have at least 32 characters').optional(),
+  SHUTDOWN_GRACE_SECONDS: positiveInt.default(10),
+
+  QUERY_MAX_DEPTH: positiveInt.default(12),
+  QUERY_MAX_ALIASES: positiveInt.default(30),
+  QUERY_MAX_COST: positiveInt.default(50000),
+  QUERY_MAX_TOKENS: positiveInt.default(5000),
+  REQUEST_MAX_BODY_BYTES: positiveInt.default(102400),
+  DOCUMENT_MAX_BODY_BYTES: positiveInt.default(4 * 1024 * 1024),
+  RATE_WINDOW_SECONDS: positiveInt.default(60),
+  GATEWAY_RATE_LIMIT: positiveInt.default(600),
+  SUBGRAPH_RATE_LIMIT: positiveInt.default(3000),
+  UNAUTHENTICATED_RATE_LIMIT: positiveInt.default(60),
+  MAX_IN_FLIGHT_REQUESTS: positiveInt.default(512),
+
+  FEEDBACK_LIMIT_PER_PATIENT_PER_DAY: positiveInt.default(50),
+  FEEDBACK_LIMIT_PER_ENTITY_PER_DAY: positiveInt.default(3),
+  SEARCH_QUERY_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
 
   GATEWAY_SUPERGRAPH: z.string().min(1).default('schema/supergraph.graphql'),
   GATEWAY_SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
-  GATEWAY_MAX_DEPTH: positiveInt.default(12),
-  GATEWAY_MAX_ALIASES: positiveInt.default(30),
-  GATEWAY_MAX_COST: positiveInt.default(50000),
-  GATEWAY_MAX_BODY_BYTES: positiveInt.default(102400),
-  GATEWAY_RATE_LIMIT: positiveInt.default(600),
-  GATEWAY_RATE_WINDOW_SECONDS: positiveInt.default(60),
   GATEWAY_SAFELIST_FILE: z.string().min(1).optional(),
   GATEWAY_RESPONSE_CACHE: bool.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Depth, alias, cost and size (lexical tokens) bounds of one GraphQL document; each a positive number. */
+export interface QueryLimitSettings {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  maxTokens: number;
+}
 
 /** The name of every variable the project reads (for the check that .env.example documents them all). */
 export const environmentVariables = Object.keys(envSchema.shape) as (keyof Env)[];
@@ -109,15 +130,30 @@ export interface Config {
     installMissing: boolean;
     startTimeoutMs: number;
   };
-  auth: { jwtSecret: string; jwksUrl: string | undefined; issuer: string; audience: string };
+  /**
+   * Token verification: the keys at `jwksUrl`, else HS256 with `jwtSecret`. Production never
+   * falls back to the development secret (loadConfig refuses to start without a real key).
+   */
+  auth: { jwtSecret: string | undefined; jwksUrl: string | undefined; issuer: string; audience: string; maxLifetimeSeconds: number };
+  /** Bearer token that opens /metrics; without it only loopback callers outside production may scrape. */
+  metricsToken: string | undefined;
+  /** How long a stopping service lets requests in flight finish. */
+  shutdown: { graceMs: number };
+  /** The same request limits in the gateway and in every subgraph (subgraphs can be reached directly). */
+  limits: QueryLimitSettings & { maxBodyBytes: number; maxDocumentBodyBytes: number; maxInFlight: number };
+  /** Fixed-window limits: per identity at the gateway and at each subgraph, per address for requests without valid credentials. */
+  rateLimits: { windowSeconds: number; gateway: number; subgraph: number; unauthenticatedPerAddress: number };
+  /** How much feedback one patient may give in 24 h, in all and about any one entity. */
+  feedbackLimits: { perPatientPerDay: number; perEntityPerDay: number };
+  search: {
+    /** Days a semanticSearch text stays in `query_cache` (0: none is kept). Message contents are never kept. */
+    queryLogRetentionDays: number;
+  };
   gateway: {
     /** Supergraph SDL file served (and watched for hot reload) by the gateway. */
     supergraphFile: string;
     /** Per-subgraph fetch timeout; a slower subgraph costs only its own fields. */
     subgraphTimeoutMs: number;
-    limits: { maxDepth: number; maxAliases: number; maxCost: number; maxBodyBytes: number };
-    /** At most `max` requests per identity per fixed window of `windowSeconds`. */
-    rateLimit: { max: number; windowSeconds: number };
     /** File of allowed operation sha256 hashes (one a line); unset: any operation is allowed. */
     safelistFile: string | undefined;
     responseCache: boolean;
@@ -128,6 +164,19 @@ export interface Config {
    * `/embeddings` endpoint, which then needs `model` and `dimension`.
    */
   embeddings: { url: string | undefined; model: string | undefined; dimension: number | undefined; apiKey: string | undefined };
+}
+
+/**
+ * The HS256 secret of development and tests (it is printed in .env.example, so it is no secret):
+ * production refuses it, and refuses to start without JWKS_URL or a secret of its own.
+ */
+export const developmentJwtSecret = 'dev-only-secret-change-me-0123456789abcdef';
+
+function productionKeyProblems(env: Env): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  if (env.JWT_SECRET === developmentJwtSecret) return ['JWT_SECRET: the development secret of .env.example is refused in production; set JWKS_URL (or a secret of your own)'];
+  if (!env.JWKS_URL && !env.JWT_SECRET) return ['JWKS_URL: required in production (the keys that sign your tokens), unless JWT_SECRET is set to a secret of your own'];
+  return [];
 }
 
 export class ConfigError extends Error {
@@ -151,6 +200,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const env = parsed.data;
+  const keyProblems = productionKeyProblems(env);
+  if (keyProblems.length > 0) throw new ConfigError(keyProblems);
   const underTest = env.NODE_ENV === 'test' || source.CI === 'true';
   return {
     nodeEnv: env.NODE_ENV,
@@ -190,17 +241,35 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       installMissing: env.STACK_INSTALL_MISSING ?? underTest,
       startTimeoutMs: env.STACK_START_TIMEOUT_SECONDS * 1000,
     },
-    auth: { jwtSecret: env.JWT_SECRET, jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    auth: {
+      jwtSecret: env.JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : developmentJwtSecret),
+      jwksUrl: env.JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+    },
+    metricsToken: env.METRICS_TOKEN,
+    shutdown: { graceMs: env.SHUTDOWN_GRACE_SECONDS * 1000 },
+    limits: {
+      maxDepth: env.QUERY_MAX_DEPTH,
+      maxAliases: env.QUERY_MAX_ALIASES,
+      maxCost: env.QUERY_MAX_COST,
+      maxTokens: env.QUERY_MAX_TOKENS,
+      maxBodyBytes: env.REQUEST_MAX_BODY_BYTES,
+      maxDocumentBodyBytes: env.DOCUMENT_MAX_BODY_BYTES,
+      maxInFlight: env.MAX_IN_FLIGHT_REQUESTS,
+    },
+    rateLimits: {
+      windowSeconds: env.RATE_WINDOW_SECONDS,
+      gateway: env.GATEWAY_RATE_LIMIT,
+      subgraph: env.SUBGRAPH_RATE_LIMIT,
+      unauthenticatedPerAddress: env.UNAUTHENTICATED_RATE_LIMIT,
+    },
+    feedbackLimits: { perPatientPerDay: env.FEEDBACK_LIMIT_PER_PATIENT_PER_DAY, perEntityPerDay: env.FEEDBACK_LIMIT_PER_ENTITY_PER_DAY },
+    search: { queryLogRetentionDays: env.SEARCH_QUERY_LOG_RETENTION_DAYS },
     gateway: {
       supergraphFile: env.GATEWAY_SUPERGRAPH,
       subgraphTimeoutMs: env.GATEWAY_SUBGRAPH_TIMEOUT_MS,
-      limits: {
-        maxDepth: env.GATEWAY_MAX_DEPTH,
-        maxAliases: env.GATEWAY_MAX_ALIASES,
-        maxCost: env.GATEWAY_MAX_COST,
-        maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
-      },
-      rateLimit: { max: env.GATEWAY_RATE_LIMIT, windowSeconds: env.GATEWAY_RATE_WINDOW_SECONDS },
       safelistFile: env.GATEWAY_SAFELIST_FILE,
       responseCache: env.GATEWAY_RESPONSE_CACHE,
     },

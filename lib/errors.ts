@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger.js';
 
@@ -29,6 +30,21 @@ export const notFound = (what: string, id: string) => new AppError('NOT_FOUND', 
 export const forbidden = (message = 'You are not allowed to do this') => new AppError('FORBIDDEN', message);
 export const unauthenticated = (message = 'A valid bearer token is required') => new AppError('UNAUTHENTICATED', message);
 export const conflict = (message: string) => new AppError('CONFLICT', message);
+
+/**
+ * Gives an error that rejects a whole request (not one field) its HTTP status and headers: Apollo
+ * and lib/http-server copy `extensions.http` onto the response.
+ */
+export function withHttpStatus<T extends GraphQLError>(error: T, status: number, headers: Record<string, string> = {}): T {
+  Object.assign(error.extensions, { http: { status, headers: new HeaderMap(Object.entries(headers)) } });
+  return error;
+}
+
+/** The HTTP status an error asks for, if any. */
+export function httpStatusOf(error: GraphQLError): number | undefined {
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
 
 /** Codes that GraphQL itself or Apollo produce for bad requests; safe to show. */
 const clientFacingCodes = new Set([

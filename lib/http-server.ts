@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { createDrainGate } from './drain.js';
+import { httpStatusOf } from './errors.js';
+import type { Preflight } from './query-preflight.js';
 
 /** A running HTTP service; every `start*` function returns one so callers (and tests) can stop it. */
 export interface ServiceHandle {
@@ -8,6 +12,7 @@ export interface ServiceHandle {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4002/graphql */
   url: string;
   port: number;
+  /** Stops accepting, lets requests in flight finish within the grace period, then closes everything. */
   stop(): Promise<void>;
 }
 
@@ -16,58 +21,112 @@ export type ReadinessCheck = () => Promise<boolean>;
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-export interface ServeOptions<TContext extends BaseContext> {
+/** What admission decided for one request before its body is read. */
+export interface Admission {
+  /** Largest body this request may send. */
+  maxBodyBytes: number;
+}
+
+export interface ServeOptions<TContext extends BaseContext, TAdmission extends Admission> {
   name: string;
   apollo: ApolloServer<TContext>;
   port: number;
+  /** Default 127.0.0.1; `0.0.0.0` (containers) listens on every interface. */
   host?: string;
-  /** Builds the per-request context (DataLoaders live here). */
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /**
+   * Runs before the body is read: refuses the request by throwing a GraphQLError (its
+   * `extensions.http` gives the status) and sets its body limit. Default: `{ maxBodyBytes: 1 MiB }`.
+   */
+  admit?: (req: IncomingMessage) => Promise<TAdmission>;
+  /** Checks the operation before Apollo parses and validates it (lib/query-preflight). */
+  preflight?: Preflight;
+  /** Builds the per-request context (DataLoaders live here) from what admission found. */
+  context: (req: IncomingMessage, admission: TAdmission) => Promise<TContext>;
   /** Named dependency checks for /readyz. */
   readiness?: Record<string, ReadinessCheck>;
   /** Extra routes by exact path, e.g. an export endpoint. */
   routes?: Record<string, RouteHandler>;
-  /** Largest accepted request body; default 1 MiB. */
-  maxBodyBytes?: number;
-  /** Runs after the server has stopped listening (close pools here). */
+  /** GraphQL requests served at once; more are shed with 503 and /readyz reports saturation. Default 512. */
+  maxInFlight?: number;
+  /** How long stop() lets requests in flight finish; default 10 000 ms. */
+  graceMs?: number;
+  /** Runs after the server has stopped listening and drained (close pools here). */
   onStop?: () => Promise<void>;
 }
+
+const defaultAdmission: Admission = { maxBodyBytes: 1024 * 1024 };
 
 /**
  * Serves an Apollo server at /graphql beside /healthz and /readyz on Node's own HTTP server.
  * Port 0 picks a free port (tests).
  */
-export async function serveGraphQL<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<ServiceHandle> {
-  const { apollo, readiness = {}, routes = {}, maxBodyBytes = 1024 * 1024 } = options;
+export async function serveGraphQL<TContext extends BaseContext, TAdmission extends Admission = Admission>(
+  options: ServeOptions<TContext, TAdmission>,
+): Promise<ServiceHandle> {
+  const { apollo, readiness = {}, routes = {}, maxInFlight = 512, graceMs = 10_000 } = options;
+  const admit = options.admit ?? (async () => defaultAdmission as TAdmission);
   await apollo.start();
+  const gate = createDrainGate();
+  let graphqlInFlight = 0;
+
   const server = createServer((req, res) => {
+    const done = gate.enter();
+    res.once('close', done);
+    if (gate.draining) res.setHeader('connection', 'close');
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy(error as Error);
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestUrl(req.url);
+    if (!url) return sendJson(res, 400, { errors: [{ message: 'The request URL is malformed', extensions: { code: 'BAD_REQUEST' } }] });
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service: options.name });
     if (url.pathname === '/readyz') {
       const checks = await runChecks(readiness);
-      const ready = Object.values(checks).every(Boolean);
-      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', service: options.name, checks });
+      // Saturated: at its in-flight limit, or draining to stop; a balancer should send traffic elsewhere.
+      const saturated = graphqlInFlight >= maxInFlight || gate.draining;
+      const ready = !saturated && Object.values(checks).every(Boolean);
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', service: options.name, checks, ...(saturated ? { saturated, inFlight: graphqlInFlight } : {}) });
     }
     const route = routes[url.pathname];
     if (route) return route(req, res);
     if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: `no route ${url.pathname}` });
+    if (graphqlInFlight >= maxInFlight) {
+      res.setHeader('retry-after', '1');
+      return sendJson(res, 503, { errors: [{ message: `${options.name} is at capacity; retry shortly`, extensions: { code: 'UNAVAILABLE' } }] });
+    }
+    graphqlInFlight += 1;
+    try {
+      await serveGraphQLRequest(req, res, url);
+    } finally {
+      graphqlInFlight -= 1;
+    }
+  }
 
-    const body = await readBody(req, maxBodyBytes);
-    if (body === tooLarge) return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+  async function serveGraphQLRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    let admission: TAdmission;
+    try {
+      admission = await admit(req);
+    } catch (error) {
+      if (error instanceof GraphQLError) return sendGraphQLError(res, error);
+      throw error;
+    }
+    const body = await readBody(req, admission.maxBodyBytes);
+    if (body === tooLarge) {
+      return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${admission.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    const refusal = options.preflight?.({ method, search: url.search, body });
+    if (refusal) return sendGraphQLError(res, refusal);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-      context: () => options.context(req),
+      httpGraphQLRequest: { method, headers, search: url.search, body },
+      context: () => options.context(req, admission),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -85,19 +144,32 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeO
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  let stopped: Promise<void> | undefined;
   return {
     name: options.name,
     url: `http://${host}:${port}/graphql`,
     port,
-    stop: async () => {
-      await apollo.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+    // Once only: a second stop() waits for the first (Apollo's own stop() hangs when called twice).
+    stop: () =>
+      (stopped ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-      });
-      await options.onStop?.();
-    },
+        await gate.drain(graceMs);
+        server.closeAllConnections();
+        await closed;
+        await apollo.stop();
+        await options.onStop?.();
+      })()),
   };
+}
+
+/** The path and query of a request target, or undefined when it is not a valid URL path. */
+function parseRequestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
 }
 
 async function runChecks(readiness: Record<string, ReadinessCheck>): Promise<Record<string, boolean>> {
@@ -111,6 +183,8 @@ const tooLarge = Symbol('too large');
 
 /** Parsed JSON body (or the raw string when not JSON, for Apollo to reject), or `tooLarge`. */
 async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return tooLarge;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -133,4 +207,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
+}
+
+/** A request-level error as a GraphQL response: its HTTP status and headers from `extensions.http`. */
+export function sendGraphQLError(res: ServerResponse, error: GraphQLError): void {
+  const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> } };
+  for (const [key, value] of http?.headers ?? []) res.setHeader(key, value);
+  sendJson(res, httpStatusOf(error) ?? 400, { errors: [{ message: error.message, extensions }] });
 }

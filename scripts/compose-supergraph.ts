@@ -2,27 +2,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../lib/config.js';
 import { composeSupergraph, type SubgraphSdl } from '../gateway/compose.js';
-import { loadKnowledgeSubgraphSdl } from '../subgraphs/knowledge/sdl.js';
-import { loadOperationsSubgraphSdl } from '../subgraphs/operations/sdl.js';
-import { loadSearchSubgraphSdl } from '../subgraphs/search/sdl.js';
+import { subgraphNames, subgraphSdl } from '../subgraphs/sdl.js';
 
 /**
- * `npm run compose`: composes the three subgraphs' SDL (each from `load<Name>SubgraphSdl()` in
- * `subgraphs/<name>/sdl.ts`, so knowledge's generated @neo4j/graphql SDL is the one composed)
- * into the supergraph file. `--check` writes nothing and fails when the file differs (CI).
+ * `npm run compose`: composes the three subgraphs' SDL (`subgraphs/sdl.ts`) into the supergraph
+ * file. `--check` writes nothing and fails when the file differs (CI).
  */
-const subgraphs = [
-  { name: 'knowledge', loadSdl: loadKnowledgeSubgraphSdl },
-  { name: 'operations', loadSdl: loadOperationsSubgraphSdl },
-  { name: 'search', loadSdl: loadSearchSubgraphSdl },
-] as const;
 
 /** Composes the project's supergraph from the subgraphs' code; URLs are the configured local ports. */
 export async function composeProjectSupergraph(config: Config): Promise<string> {
-  const sdls: SubgraphSdl[] = [];
-  for (const subgraph of subgraphs) {
-    sdls.push({ name: subgraph.name, url: `http://127.0.0.1:${config.ports[subgraph.name]}/graphql`, sdl: await subgraph.loadSdl() });
-  }
+  const sdls: SubgraphSdl[] = subgraphNames.map((name) => ({ name, url: `http://127.0.0.1:${config.ports[name]}/graphql`, sdl: subgraphSdl[name] }));
   return composeSupergraph(sdls);
 }
 

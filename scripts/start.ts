@@ -5,7 +5,7 @@ import { consumerLag } from '../lib/events.js';
 import { requestGraphQL } from '../lib/graphql-client.js';
 import type { ServiceHandle } from '../lib/http-server.js';
 import { createRedis } from '../lib/redis.js';
-import { stopOnSignals } from '../lib/shutdown.js';
+import { stopDeadlineMs, stopOnSignals } from '../lib/shutdown.js';
 import { startGateway } from '../gateway/server.js';
 import { projectRoot } from '../stack/paths.js';
 import { stackDown, stackUp } from '../stack/stack.js';
@@ -30,6 +30,10 @@ const step = (message: string) => console.log(`[start] ${message}`);
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
+  if (config.nodeEnv === 'production') {
+    console.error('[start] npm start is the development main job (it signs demo tokens and seeds demo data); in production run each service: npm run start:gateway, start:knowledge, start:operations, start:search');
+    process.exit(2);
+  }
   step('bringing the stores up (the first start builds Neo4j and the Qdrant stand-in: a minute or two)...');
   const stores = await stackUp(config);
   for (const store of stores) step(`  ${store.name.padEnd(9)} ${store.state.padEnd(8)} ${store.url}`);
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
       step(`stopping the stores this run started: ${startedStores.join(', ')}`);
       await stackDown(config, startedStores);
     }
-  }, step);
+  }, { log: step, deadlineMs: stopDeadlineMs(config.shutdown.graceMs) + 60_000 });
 
   services.push(await startKnowledge(config));
   services.push(await startOperations(config));

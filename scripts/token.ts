@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { roles, signDevToken, type Role } from '../lib/auth.js';
 import { loadConfig } from '../lib/config.js';
 
-/** `npm run token -- --role analyst [--patient patient:demo] [--sub name] [--expires 12h]`: a development JWT (HS256, JWT_SECRET). */
+/**
+ * `npm run token -- --role analyst [--patient patient:demo] [--sub name] [--expires 12h]`: a
+ * development JWT (HS256, JWT_SECRET), with a subject of its own unless `--sub` names one.
+ */
 const { values } = parseArgs({
   options: {
     role: { type: 'string', default: 'clinician' },
@@ -22,7 +26,8 @@ if (role === 'patient' && !values.patient) {
 }
 const token = await signDevToken(
   loadConfig().auth,
-  { sub: values.sub ?? `dev-${role}`, role, ...(role === 'patient' ? { patientId: values.patient } : {}) },
+  // every token its own subject unless one is asked for: the response cache keeps PRIVATE answers per subject
+  { sub: values.sub ?? `dev-${role}-${randomUUID().slice(0, 8)}`, role, ...(role === 'patient' ? { patientId: values.patient } : {}) },
   values.expires,
 );
 console.log(token);

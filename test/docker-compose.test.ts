@@ -53,15 +53,25 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('configures the app services with the variables of .env.example, and valid values', () => {
+  const resolveDefaults = (environment: Record<string, string>, given: Record<string, string> = {}) =>
+    Object.fromEntries(
+      Object.entries(environment).map(([key, value]) => [key, String(value).replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_match, name: string, fallback: string) => given[name] ?? fallback)]),
+    );
+
+  it('configures the app services with the variables of .env.example, and valid values once a key is given', () => {
     for (const name of ['gateway', 'knowledge', 'operations', 'search']) {
       const environment = compose.services[name]?.environment ?? {};
       for (const key of Object.keys(environment)) expect(envExampleKeys, `${name}: ${key}`).toContain(key);
-      const resolved = Object.fromEntries(
-        Object.entries(environment).map(([key, value]) => [key, String(value).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
-      );
-      const config = loadConfig(resolved);
+      const config = loadConfig(resolveDefaults(environment, { JWKS_URL: 'https://auth.example.org/.well-known/jwks.json' }));
       expect(config.postgres.external && config.neo4j.external && config.redis.external && config.qdrant.external).toBe(true);
+    }
+  });
+
+  it('ships no key that production would accept: without one the services refuse to start', () => {
+    for (const name of ['gateway', 'knowledge', 'operations', 'search']) {
+      const environment = resolveDefaults(compose.services[name]?.environment ?? {});
+      expect(environment.NODE_ENV).toBe('production');
+      expect(() => loadConfig(environment), name).toThrow(/JWKS_URL: required in production/);
     }
   });
 });

@@ -9,11 +9,9 @@ import { serveGraphQL } from '../../lib/http-server.js';
 import { composeSupergraph } from '../../gateway/compose.js';
 import { startGateway } from '../../gateway/server.js';
 import { startKnowledge } from '../../subgraphs/knowledge/server.js';
-import { loadKnowledgeSubgraphSdl } from '../../subgraphs/knowledge/sdl.js';
 import { startOperations } from '../../subgraphs/operations/server.js';
-import { loadOperationsSubgraphSdl } from '../../subgraphs/operations/sdl.js';
 import { startSearch } from '../../subgraphs/search/server.js';
-import { loadSearchSubgraphSdl } from '../../subgraphs/search/sdl.js';
+import { subgraphSdl } from '../../subgraphs/sdl.js';
 
 /**
  * One benchmark process: `serve.ts subgraphs <supergraph-out>` starts the three real subgraphs
@@ -23,7 +21,8 @@ import { loadSearchSubgraphSdl } from '../../subgraphs/search/sdl.js';
  */
 const [role, file] = process.argv.slice(2);
 if (!role || !file) throw new Error('usage: serve.ts <role> <supergraph file>');
-const config = loadConfig({ LOG_LEVEL: 'fatal', ...process.env });
+// The benchmark drives thousands of requests a second with a few tokens: no rate limit may interfere.
+const config = loadConfig({ LOG_LEVEL: 'fatal', GATEWAY_RATE_LIMIT: '1000000000', SUBGRAPH_RATE_LIMIT: '1000000000', ...process.env });
 
 async function startRole(): Promise<Record<string, unknown>> {
   if (role === 'subgraphs') {
@@ -33,13 +32,16 @@ async function startRole(): Promise<Record<string, unknown>> {
       operations: await startOperations(config, 0),
       search: await startSearch(config, 0, { consumers: false }),
     };
-    const sdl = { knowledge: await loadKnowledgeSubgraphSdl(), operations: await loadOperationsSubgraphSdl(), search: await loadSearchSubgraphSdl() };
-    await writeFile(file as string, composeSupergraph(Object.entries(handles).map(([name, handle]) => ({ name, url: handle.url, sdl: sdl[name as keyof typeof sdl] }))));
+    await writeFile(file as string, composeSupergraph(Object.entries(handles).map(([name, handle]) => ({ name, url: handle.url, sdl: subgraphSdl[name as keyof typeof subgraphSdl] }))));
     return { urls: Object.fromEntries(Object.entries(handles).map(([name, handle]) => [name, handle.url])) };
   }
   if (role === 'ours' || role === 'ours-nocache') {
-    const settings = { responseCache: role === 'ours', rateLimit: { max: 1_000_000_000, windowSeconds: 60 } };
-    const handle = await startGateway(config, { port: 0, supergraph: { file: file as string }, settings, redisPrefix: `gw-bench:${process.pid}:` });
+    const handle = await startGateway(config, {
+      port: 0,
+      supergraph: { file: file as string },
+      settings: { responseCache: role === 'ours' },
+      redisPrefix: `gw-bench:${process.pid}:`,
+    });
     return { url: handle.url };
   }
   // The two others as their docs start them, plus the one thing the subgraphs need: the caller's

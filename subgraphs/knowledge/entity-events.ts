@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { publishEvent } from '../../lib/events.js';
-import type { EntityRecord } from './store/graph-reads.js';
+import type { EntityRecord } from './store/records.js';
 
 /** Payload of `entity.upserted` (docs/federation-contract.md): type and layer in contract spelling. */
 export interface EntityUpsertedPayload {

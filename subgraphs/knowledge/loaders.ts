@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Driver } from 'neo4j-driver';
-import { readEntities, readLayerHistory, readPatients, readRelations, type EntityRecord, type PatientRecord, type RelationRecord, type TransitionRecord } from './store/graph-reads.js';
+import { readEntities, readLayerHistory, readRelations } from './store/entity-reads.js';
+import { readPatients } from './store/patient-reads.js';
+import type { EntityRecord, PatientRecord, RelationRecord, TransitionRecord } from './store/records.js';
 
 export interface RelationKey {
   id: string;

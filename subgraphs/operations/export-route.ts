@@ -1,18 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
-import { requireRole, type VerifyToken } from '../../lib/auth.js';
-import { AppError } from '../../lib/errors.js';
-import { sendJson } from '../../lib/http-server.js';
+import { GraphQLError } from 'graphql';
+import { AppError, httpStatusOf } from '../../lib/errors.js';
+import { sendGraphQLError } from '../../lib/http-server.js';
 import type { Logger } from '../../lib/logger.js';
-import { pairReaders } from './access.js';
+import { authorize } from '../../lib/policy.js';
+import type { Admit } from '../../lib/subgraph/start-subgraph.js';
 import { exportFormats, formatPair, isExportFormat } from './export-formats.js';
 import { streamPreferencePairs } from './store/index.js';
 import { checkMinRatingGap } from './validation.js';
 
 /** Path of the export endpoint: GET /export/preference-pairs?format=dpo&minRatingGap=2 */
 export const exportPath = '/export/preference-pairs';
-
-const statusOf: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400 };
 
 /** Resolves when the socket can take more; rejects when the client went away (ends the cursor). */
 function waitForDrain(res: ServerResponse): Promise<void> {
@@ -34,29 +33,34 @@ function waitForDrain(res: ServerResponse): Promise<void> {
   });
 }
 
-function sendError(res: ServerResponse, error: AppError): void {
-  const code = String(error.extensions.code);
-  sendJson(res, statusOf[code] ?? 400, { errors: [{ message: error.message, extensions: { code } }] });
+const statusOfCode: Record<string, number> = { FORBIDDEN: 403, BAD_USER_INPUT: 400 };
+
+/** A refusal of the export as JSON, with the status its code means for a plain HTTP route. */
+function sendError(res: ServerResponse, error: GraphQLError): void {
+  if (httpStatusOf(error) === undefined) Object.assign(error.extensions, { http: { status: statusOfCode[String(error.extensions.code)] ?? 400 } });
+  sendGraphQLError(res, error);
 }
 
 /**
- * Streams preference pairs as JSON Lines (analyst or admin). Rows come from a server-side
- * cursor and each batch waits for the socket to drain, so memory stays flat for any size.
+ * Streams preference pairs as JSON Lines to those lib/policy lets read them (they are message
+ * content: services and admins). The request passes the same door as GraphQL requests. Rows come
+ * from a server-side cursor and each batch waits for the socket to drain, so memory stays flat.
  */
-export function createExportRoute(pool: pg.Pool, verifyToken: VerifyToken, logger: Logger) {
+export function createExportRoute(pool: pg.Pool, admit: Admit, logger: Logger) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     let format: (typeof exportFormats)[number];
     let minRatingGap: number;
     try {
+      const { viewer } = await admit(req);
       if (req.method !== 'GET') throw new AppError('BAD_USER_INPUT', 'Use GET');
-      requireRole(await verifyToken(req.headers.authorization), pairReaders);
+      authorize(viewer, 'preferencePairs.read');
       const requested = url.searchParams.get('format') ?? 'dpo';
       if (!isExportFormat(requested)) throw new AppError('BAD_USER_INPUT', `format must be one of ${exportFormats.join(', ')}`);
       format = requested;
       minRatingGap = checkMinRatingGap(Number(url.searchParams.get('minRatingGap') ?? 2));
     } catch (error) {
-      if (error instanceof AppError) return sendError(res, error);
+      if (error instanceof GraphQLError) return sendError(res, error);
       throw error;
     }
     res.writeHead(200, {

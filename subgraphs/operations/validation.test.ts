@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toIngestOutcome } from './event-streams.js';
 import { formatPair } from './export-formats.js';
-import { checkIdList, checkMinRatingGap, checkPageSize, checkRating, checkText, checkUnitInterval } from './validation.js';
+import { checkText } from '../../lib/text-input.js';
+import { checkIdList, checkMinRatingGap, checkPageSize, checkRating, checkUnitInterval } from './validation.js';
 
 const badInput = (field: string) => expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) });
 

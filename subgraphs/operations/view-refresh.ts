@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { conflict } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import { withRedisLock } from './redis-lock.js';
+import { withRedisLock } from '../../lib/redis-lock.js';
 import { refreshAnalyticsViews, type Database } from './store/index.js';
 
 /** Longer than any refresh should take; the lock frees itself if its holder dies. */

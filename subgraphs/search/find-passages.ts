@@ -6,9 +6,15 @@ import type { ChunkSearchFilter, ScoredChunk } from './store/chunk-store.js';
  * Embeds the (validated) query text through the per-request loader (cache first, one model
  * call for all texts of the request) and returns the k nearest chunks that pass the filter
  * (searches made together, such as those of the messages of one `_entities` call, share one
- * Qdrant request).
+ * Qdrant request). `keepText` puts the text in the search query log (lib/policy decides whose).
  */
-export async function findPassages(context: SearchContext, text: string, k: number, filter: ChunkSearchFilter = {}): Promise<ScoredChunk[]> {
+export async function findPassages(
+  context: SearchContext,
+  text: string,
+  k: number,
+  filter: ChunkSearchFilter = {},
+  options: { keepText: boolean } = { keepText: false },
+): Promise<ScoredChunk[]> {
   const { services, loaders } = context;
   await services.ensureCollections();
   const [vector, known] = await Promise.all([
@@ -23,5 +29,6 @@ export async function findPassages(context: SearchContext, text: string, k: numb
       'filter.documentId',
     );
   }
+  if (options.keepText) services.queryLog.add(text, vector);
   return loaders.passages.load({ text, k, filter, vector });
 }

@@ -1,35 +1,27 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { parse } from 'graphql';
-import { createTokenVerifier } from '../../lib/auth.js';
-import { createCachedVerifier } from '../../lib/cached-verifier.js';
 import type { Config } from '../../lib/config.js';
-import { createFormatError } from '../../lib/errors.js';
 import type { Consumer } from '../../lib/events.js';
-import { serveGraphQL, type ServiceHandle } from '../../lib/http-server.js';
+import type { ServiceHandle } from '../../lib/http-server.js';
 import { createLogger } from '../../lib/logger.js';
 import { createRedis } from '../../lib/redis.js';
-import { createContextFactory, type SearchContext } from './context.js';
+import { startSubgraph } from '../../lib/subgraph/start-subgraph.js';
+import type { SearchContext } from './context.js';
 import { createEmbedder, type Embedder } from './embedder/embedder.js';
 import { createQueryEmbedder } from './embedder/query-embedder.js';
 import { createQueryLog } from './embedder/query-log.js';
 import { startEntitySync } from './ingest/entity-sync.js';
 import { createStreamNames } from './ingest/events.js';
 import { startIngestConsumer } from './ingest/ingest-consumer.js';
+import { createLoaders } from './loaders.js';
 import { fieldErrorsPlugin } from './resolvers/guard-field.js';
 import { resolvers } from './resolvers/index.js';
+import { searchTypeDefs } from './schema.js';
 import type { SearchServices } from './services.js';
 import { createChunkStore } from './store/chunk-store.js';
 import { createCollectionGuard, DimensionMismatchError, ensureCollections } from './store/collections.js';
 import { createEntityStore } from './store/entity-store.js';
 import { createCollectionNames, createQdrantClient } from './store/qdrant.js';
 import { createQueryLogStore } from './store/query-log-store.js';
-
-export const searchTypeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
 export interface StartSearchOptions {
   /** Default: from config (USE offline, or the EMBEDDINGS_URL endpoint). */
@@ -52,66 +44,65 @@ export async function startSearch(config: Config, port = config.ports.search, op
   const qdrant = createQdrantClient(config.qdrant);
   const names = createCollectionNames(config.qdrant.collectionPrefix);
   const guard = createCollectionGuard(() => ensureCollections(qdrant, names, embedder.dimension, embedder.model));
-  try {
-    await Promise.all([guard(), embedder.warm()]);
-  } catch (error) {
-    if (error instanceof DimensionMismatchError) {
-      redis.disconnect();
-      throw error;
-    }
-    logger.warn({ err: error }, 'vector store not ready at start-up; search fields report it until it answers');
-  }
-
-  const queryLog = createQueryLog(createQueryLogStore(qdrant, names.queries), embedder.model, logger);
+  const queryLog = createQueryLog({ store: createQueryLogStore(qdrant, names.queries), model: embedder.model, logger, redis, retentionDays: config.search.queryLogRetentionDays, lockKey: `${config.eventStreamPrefix}:lock:search:query-log-purge` });
   const services: SearchServices = {
     chunks: createChunkStore(qdrant, names.chunks),
     entities: createEntityStore(qdrant, names.entities),
-    queryEmbedder: createQueryEmbedder({
-      embedder,
-      redis,
-      logger,
-      onMiss: (texts, vectors) => queryLog.add(texts, vectors),
-    }),
+    queryEmbedder: createQueryEmbedder({ embedder, redis, logger }),
+    queryLog,
     ensureCollections: guard,
     logger,
   };
 
-  const consumers: Consumer[] = [];
-  if (options.consumers ?? true) {
-    const streams = createStreamNames(config.eventStreamPrefix);
-    const consumer = `search-${hostname()}-${process.pid}`;
-    const blockMs = options.consumerBlockMs;
-    const deps = { chunks: services.chunks, entities: services.entities, embedder, ensureCollections: guard };
-    consumers.push(await startIngestConsumer({ redis, streams, deps, logger, consumer, ...(blockMs ? { blockMs } : {}) }));
-    consumers.push(await startEntitySync({ redis, stream: streams.entities, consumer, deps, logger, ...(blockMs ? { blockMs } : {}) }));
-  }
-
-  const apollo = new ApolloServer<SearchContext>({
-    // buildSubgraphSchema types resolvers with an `unknown` context; ours are checked against SearchContext in resolvers/index.ts.
-    schema: buildSubgraphSchema({ typeDefs: searchTypeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
-    formatError: createFormatError(logger),
-    plugins: [fieldErrorsPlugin, ApolloServerPluginInlineTraceDisabled()],
-    // The entry point (or the main job) owns SIGINT/SIGTERM and stops every service in order.
-    stopOnTerminationSignals: false,
-  });
-  const handle = await serveGraphQL({
-    name: 'search',
-    apollo,
-    port,
-    context: createContextFactory(services, createCachedVerifier(createTokenVerifier(config.auth))),
-    readiness: {
-      redis: async () => (await redis.ping()) === 'PONG',
-      qdrant: async () => {
-        await guard();
-        return services.chunks.isAvailable();
+  const handle = await startSubgraph<SearchContext>(
+    config,
+    {
+      name: 'search',
+      typeDefs: searchTypeDefs,
+      resolvers,
+      prepare: async () => {
+        try {
+          await Promise.all([guard(), embedder.warm()]);
+        } catch (error) {
+          if (error instanceof DimensionMismatchError) {
+            redis.disconnect();
+            throw error;
+          }
+          logger.warn({ err: error }, 'vector store not ready at start-up; search fields report it until it answers');
+        }
+      },
+      context: (scope) => ({ ...scope, services, loaders: createLoaders(services), fieldErrors: [] }),
+      readiness: {
+        redis: async () => (await redis.ping()) === 'PONG',
+        qdrant: async () => {
+          await guard();
+          return services.chunks.isAvailable();
+        },
+      },
+      plugins: [fieldErrorsPlugin],
+      startBackground: async () => {
+        const consumers: Consumer[] = [];
+        if (options.consumers ?? true) {
+          const streams = createStreamNames(config.eventStreamPrefix);
+          const consumer = `search-${hostname()}-${process.pid}`;
+          const blockMs = options.consumerBlockMs;
+          const deps = { chunks: services.chunks, entities: services.entities, embedder, ensureCollections: guard };
+          consumers.push(await startIngestConsumer({ redis, streams, deps, logger, consumer, ...(blockMs ? { blockMs } : {}) }));
+          consumers.push(await startEntitySync({ redis, stream: streams.entities, consumer, deps, logger, ...(blockMs ? { blockMs } : {}) }));
+        }
+        const stopPurge = queryLog.schedulePurge();
+        return async () => {
+          stopPurge();
+          await Promise.all(consumers.map((consumer) => consumer.stop()));
+          await queryLog.close();
+        };
+      },
+      close: async () => {
+        await redis.quit().catch(() => redis.disconnect());
       },
     },
-    onStop: async () => {
-      await Promise.all(consumers.map((consumer) => consumer.stop()));
-      await queryLog.close();
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  });
-  logger.info({ url: handle.url, embedder: embedder.model, dimension: embedder.dimension, collections: names }, 'search subgraph ready');
+    { port, logger },
+  );
+  logger.info({ embedder: embedder.model, dimension: embedder.dimension, collections: names }, 'search subgraph ready');
   return handle;
 }

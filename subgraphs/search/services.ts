@@ -1,5 +1,6 @@
 import type { Logger } from '../../lib/logger.js';
 import type { QueryEmbedder } from './embedder/query-embedder.js';
+import type { QueryLog } from './embedder/query-log.js';
 import type { ChunkStore } from './store/chunk-store.js';
 import type { EntityStore } from './store/entity-store.js';
 
@@ -8,6 +9,8 @@ export interface SearchServices {
   chunks: ChunkStore;
   entities: EntityStore;
   queryEmbedder: QueryEmbedder;
+  /** Searched texts kept within their retention (never message contents). */
+  queryLog: QueryLog;
   /** Resolves once the collections exist with the embedder's dimension; throws while they don't. */
   ensureCollections: () => Promise<void>;
   logger: Logger;

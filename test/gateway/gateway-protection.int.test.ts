@@ -17,7 +17,7 @@ describe('gateway protection', () => {
   beforeAll(async () => {
     world = await startFixtureWorld(['sessions', 'patients']);
     gateway = await world.startGateway({
-      settings: { responseCache: false, limits: { maxDepth: 3, maxAliases: 2, maxCost: 40, maxBodyBytes: 2048 }, rateLimit: { max: 1000, windowSeconds: 60 } },
+      settings: { responseCache: false }, limits: { maxDepth: 3, maxAliases: 2, maxCost: 40, maxBodyBytes: 2048 }, rateLimits: { gateway: 1000, windowSeconds: 60 },
     });
   });
   afterAll(async () => {
@@ -39,7 +39,7 @@ describe('gateway protection', () => {
 
   it('rejects a costly but shallow operation', async () => {
     const query = `{ ${Array.from({ length: 2 }, (_, i) => `s${i}: session(id: "${i}") { patient { allergies { substance } } }`).join(' ')} }`;
-    const gatewayWide = await world.startGateway({ settings: { responseCache: false, limits: { maxDepth: 10, maxAliases: 10, maxCost: 40, maxBodyBytes: 4096 } } });
+    const gatewayWide = await world.startGateway({ settings: { responseCache: false }, limits: { maxDepth: 10, maxAliases: 10, maxCost: 40, maxBodyBytes: 4096 } });
     const reply = await postGraphQL(gatewayWide.url, { query }, world.tokens.clinician);
     // per session: 1 + patient (1 + allergies: 10 x (1 + substance)) = 22; two of them
     expect(reply.body.errors?.map((error) => error.message)).toEqual(['Operation cost 44 exceeds the limit of 40']);
@@ -55,7 +55,7 @@ describe('gateway protection', () => {
   });
 
   it('rate-limits per identity in Redis with 429 and Retry-After, leaving others unaffected', async () => {
-    const limited = await world.startGateway({ settings: { responseCache: false, rateLimit: { max: 3, windowSeconds: 30 } } });
+    const limited = await world.startGateway({ settings: { responseCache: false }, rateLimits: { gateway: 3, windowSeconds: 30 } });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await postGraphQL(limited.url, { query: '{ echoHeaders }' }, world.tokens.patientA)).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);

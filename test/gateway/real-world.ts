@@ -10,12 +10,10 @@ import type { ServiceHandle } from '../../lib/http-server.js';
 import { composeSupergraph } from '../../gateway/compose.js';
 import { startGateway, type GatewayOptions } from '../../gateway/server.js';
 import { startKnowledge } from '../../subgraphs/knowledge/server.js';
-import { loadKnowledgeSubgraphSdl } from '../../subgraphs/knowledge/sdl.js';
 import { createNeo4jDriver } from '../../subgraphs/knowledge/store/driver.js';
 import { startOperations } from '../../subgraphs/operations/server.js';
-import { loadOperationsSubgraphSdl } from '../../subgraphs/operations/sdl.js';
 import { startSearch } from '../../subgraphs/search/server.js';
-import { loadSearchSubgraphSdl } from '../../subgraphs/search/sdl.js';
+import { subgraphSdl } from '../../subgraphs/sdl.js';
 import { createStreamNames } from '../../subgraphs/search/ingest/events.js';
 import { createCollectionNames } from '../../subgraphs/search/store/qdrant.js';
 import { removeTestData } from '../knowledge/support/knowledge-fixture.js';
@@ -56,9 +54,9 @@ export async function startRealWorld(options: RealWorldOptions = {}): Promise<Re
   await writeFile(
     file,
     composeSupergraph([
-      { name: 'knowledge', url: knowledge.url, sdl: await loadKnowledgeSubgraphSdl() },
-      { name: 'operations', url: operations.url, sdl: await loadOperationsSubgraphSdl() },
-      { name: 'search', url: search.url, sdl: await loadSearchSubgraphSdl() },
+      { name: 'knowledge', url: knowledge.url, sdl: subgraphSdl.knowledge },
+      { name: 'operations', url: operations.url, sdl: subgraphSdl.operations },
+      { name: 'search', url: search.url, sdl: subgraphSdl.search },
     ]),
   );
   const patientA = `${prefix}patient-1`;

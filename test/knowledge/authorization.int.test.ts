@@ -7,11 +7,13 @@ const patientQuery = 'query($id: ID!) { patient(id: $id) { id diagnoses { id } }
 const entitiesQuery = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { id diagnoses { id } } } }';
 
 describe('knowledge authorization', () => {
-  it('answers UNAUTHENTICATED without a token, but still serves _service for composition', async () => {
+  it('answers UNAUTHENTICATED without a token, _service included; any role may compose', async () => {
     const data = await world.kg.query(`query($id: ID!) { medicalEntity(id: $id) { id } }`, { id: world.id('crohns') }, null);
     expect(data.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
-    expect(data.data).toEqual({ medicalEntity: null });
-    const service = await world.kg.query<{ _service: { sdl: string } }>('{ _service { sdl } }', {}, null);
+    expect(data.data).toBeUndefined();
+    const anonymous = await world.kg.query<{ _service: { sdl: string } }>('{ _service { sdl } }', {}, null);
+    expect(anonymous.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    const service = await world.kg.query<{ _service: { sdl: string } }>('{ _service { sdl } }', {}, { role: 'analyst' });
     expect(service.data?._service.sdl).toContain('type MedicalEntity');
   });
 
@@ -36,9 +38,13 @@ describe('knowledge authorization', () => {
     for (const role of ['clinician', 'service', 'admin'] as const) {
       expect(await world.kg.query(patientQuery, { id: world.id('patient-2') }, { role })).toEqual({ data: { patient: { id: world.id('patient-2'), diagnoses: [] } } });
     }
-    expect(await world.kg.query(patientQuery, { id: world.id('patient-1') }, { role: 'analyst' })).toEqual({ data: { patient: null } });
+    // analysts may see no patient at all (lib/policy): FORBIDDEN, on every path to one
+    const direct = await world.kg.query(patientQuery, { id: world.id('patient-1') }, { role: 'analyst' });
+    expect([direct.data, direct.errors?.map((error) => error.extensions?.code)]).toEqual([{ patient: null }, ['FORBIDDEN']]);
+    const listed = await world.kg.query('{ patients { id } }', {}, { role: 'analyst' });
+    expect(listed.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
     const references = await world.kg.query(entitiesQuery, { r: [{ __typename: 'Patient', id: world.id('patient-1') }] }, { role: 'analyst' });
-    expect(references).toEqual({ data: { _entities: [null] } });
+    expect([references.data, references.errors?.map((error) => error.extensions?.code)]).toEqual([null, ['FORBIDDEN']]);
   });
 
   it('lets only clinicians and admins move an entity between layers', async () => {

@@ -16,7 +16,7 @@ const ownedQueries = ['patient', 'patients', 'medicalEntity', 'searchEntities', 
 
 beforeAll(async () => {
   kg = await startKnowledgeFixture();
-  const service = await kg.query<{ _service: { sdl: string } }>('{ _service { sdl } }', {}, null);
+  const service = await kg.query<{ _service: { sdl: string } }>('{ _service { sdl } }', {}, { role: 'service' });
   const composed = composeServices([{ name: 'knowledge', url: kg.service.url, typeDefs: parse(service.data?._service.sdl ?? '') }]);
   expect(composed.errors).toBeUndefined();
   api = composed.schema!.toAPISchema().toGraphQLJSSchema();

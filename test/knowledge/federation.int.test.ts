@@ -53,7 +53,11 @@ beforeAll(async () => {
   await upsertEntities(kg.driver, many);
   mentions = await startMentionsSubgraph(many.map((entity) => entity.id));
   const gatewayInstance = new ApolloGateway({
-    supergraphSdl: new IntrospectAndCompose({ subgraphs: [{ name: 'knowledge', url: kg.service.url }, { name: 'mentions', url: mentions.url }] }),
+    // `_service` needs a token, like every other field of a subgraph
+    supergraphSdl: new IntrospectAndCompose({
+      subgraphs: [{ name: 'knowledge', url: kg.service.url }, { name: 'mentions', url: mentions.url }],
+      introspectionHeaders: { authorization: `Bearer ${await kg.tokenFor('service')}` },
+    }),
     buildService: ({ url }) =>
       new RemoteGraphQLDataSource<{ authorization: string }>({
         url,

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishEvent } from '../../lib/events.js';
-import { withRedisLock } from '../../subgraphs/operations/redis-lock.js';
+import { withRedisLock } from '../../lib/redis-lock.js';
 import { errorCode, startHarness, type OperationsHarness } from './support.js';
 
 interface DayStats {

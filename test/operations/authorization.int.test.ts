@@ -80,8 +80,10 @@ describe('operations: authorization (patient A never reads patient B)', () => {
     expect(errorCode(patientStats)).toBe('FORBIDDEN');
   });
 
-  it('_service answers without a token (composition)', async () => {
-    const result = await h.gql<{ _service: { sdl: string } }>(`{ _service { sdl } }`);
+  it('_service needs a token like every field; any role may compose', async () => {
+    const anonymous = await h.gql<{ _service: { sdl: string } }>(`{ _service { sdl } }`);
+    expect([anonymous.status, errorCode(anonymous)]).toEqual([401, 'UNAUTHENTICATED']);
+    const result = await h.gql<{ _service: { sdl: string } }>(`{ _service { sdl } }`, {}, await h.token('analyst'));
     expect(result.data?._service.sdl).toMatch(/type Session\s+@key\(fields: "id"\)/);
   });
 });

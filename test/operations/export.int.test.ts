@@ -6,11 +6,12 @@ const pairCount = 2500;
 
 describe('operations: streamed JSON Lines export of preference pairs', () => {
   let h: OperationsHarness;
-  let analyst: string;
+  /** Pairs are message content (lib/policy): the training pipeline (a service) reads them, analysts do not. */
+  let reader: string;
 
   beforeAll(async () => {
     h = await startHarness();
-    analyst = await h.token('analyst');
+    reader = await h.token('service');
     await h.sql.query(
       `INSERT INTO feedback (id, response_id, rating, feedback_type) SELECT $1 || '-exp-' || i, 'r', 1, 'unhelpful' FROM generate_series(1, $2) AS i`,
       [h.run, pairCount],
@@ -27,7 +28,7 @@ describe('operations: streamed JSON Lines export of preference pairs', () => {
   const exportUrl = (query: string) => h.service.url.replace(/\/graphql$/, `/export/preference-pairs${query}`);
 
   async function exportLines(format: string, minRatingGap = 2): Promise<Record<string, unknown>[]> {
-    const response = await fetch(exportUrl(`?format=${format}&minRatingGap=${minRatingGap}`), { headers: { authorization: `Bearer ${analyst}` } });
+    const response = await fetch(exportUrl(`?format=${format}&minRatingGap=${minRatingGap}`), { headers: { authorization: `Bearer ${reader}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
     const text = await response.text();
@@ -60,14 +61,19 @@ describe('operations: streamed JSON Lines export of preference pairs', () => {
     expect(Object.keys(lines[0]!).sort()).toEqual(['chosen', 'chosenFeedbackId', 'createdAt', 'id', 'prompt', 'ratingGap', 'rejected', 'rejectedFeedbackId', 'source']);
   });
 
-  it('is for analysts and admins only, and refuses unknown formats', async () => {
+  it('is for services and admins only, and refuses unknown formats', async () => {
     const anonymous = await fetch(exportUrl('?format=dpo'));
     expect(anonymous.status).toBe(401);
     const patient = await fetch(exportUrl('?format=dpo'), { headers: { authorization: `Bearer ${await h.token('patient', 'p')}` } });
     expect(patient.status).toBe(403);
     const clinician = await fetch(exportUrl('?format=dpo'), { headers: { authorization: `Bearer ${await h.token('clinician')}` } });
     expect(clinician.status).toBe(403);
-    const unknown = await fetch(exportUrl('?format=csv'), { headers: { authorization: `Bearer ${analyst}` } });
+    const analyst = await fetch(exportUrl('?format=dpo'), { headers: { authorization: `Bearer ${await h.token('analyst')}` } });
+    expect(analyst.status).toBe(403);
+    const admin = await fetch(exportUrl('?format=dpo'), { headers: { authorization: `Bearer ${await h.token('admin')}` } });
+    expect(admin.status).toBe(200);
+    await admin.body?.cancel();
+    const unknown = await fetch(exportUrl('?format=csv'), { headers: { authorization: `Bearer ${reader}` } });
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({ errors: [{ message: 'format must be one of dpo, sft, alpaca, sharegpt, openai, raw', extensions: { code: 'BAD_USER_INPUT' } }] });
   });

@@ -25,9 +25,10 @@ export interface OperationsHarness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(): Promise<OperationsHarness> {
+/** `env`: variables of this harness's own (tests set small limits). */
+export async function startHarness(env: Record<string, string> = {}): Promise<OperationsHarness> {
   const run = randomUUID().slice(0, 8);
-  const config = loadConfig({ ...process.env, EVENT_STREAM_PREFIX: `test-ops-${run}`, OPERATIONS_VIEW_REFRESH_SECONDS: '0', LOG_LEVEL: 'fatal' });
+  const config = loadConfig({ ...process.env, EVENT_STREAM_PREFIX: `test-ops-${run}`, OPERATIONS_VIEW_REFRESH_SECONDS: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal', ...env });
   const pool = createPool(config.postgres.url);
   const statements = { count: 0 };
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;

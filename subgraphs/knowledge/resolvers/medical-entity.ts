@@ -1,12 +1,20 @@
 import { badInput } from '../../../lib/errors.js';
+import { authorize } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import type { KnowledgeContext } from '../context.js';
 import { assertRelationTypes } from '../rules.js';
+import { loadVisiblePatient } from './query.js';
 
 const maxRelations = 200;
 
-/** Custom fields of MedicalEntity (@customResolver(requires: "id")): batched per request by loaders.ts. */
+/** Entities and patients, as fields and as references (one statement per type and request, batched by loaders.ts). */
 export const medicalEntityResolvers = {
   MedicalEntity: {
+    /** An unknown entity is null. */
+    __resolveReference: async (reference: { id: string }, context: KnowledgeContext) => {
+      authorize(context.viewer, 'graph.read');
+      return (await context.loaders.entities.load(reference.id)) ?? null;
+    },
     relations: (entity: { id: string }, args: { types?: string[] | null; first?: number | null }, context: KnowledgeContext) => {
       assertRelationTypes(args.types);
       const first = args.first ?? 50;
@@ -15,4 +23,8 @@ export const medicalEntityResolvers = {
     },
     layerHistory: (entity: { id: string }, _args: unknown, context: KnowledgeContext) => context.loaders.layerHistory.load(entity.id),
   },
-};
+  Patient: {
+    /** A patient the caller may not see is null; one with no node is a patient with empty records. */
+    __resolveReference: (reference: { id: string }, context: KnowledgeContext) => loadVisiblePatient(context, reference.id),
+  },
+} satisfies Resolvers<KnowledgeContext>;

@@ -1,5 +1,7 @@
-import { requireRole } from '../../../lib/auth.js';
 import { badInput } from '../../../lib/errors.js';
+import { authorize } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
+import { checkText } from '../../../lib/text-input.js';
 import type { KnowledgeContext } from '../context.js';
 import { assertConfidence, assertRelationTypes, type EntityType, type Layer, type RelationType } from '../rules.js';
 import { saveEntity, saveRelation } from '../store/entity-writes.js';
@@ -12,7 +14,7 @@ interface MoveArgs {
 }
 
 async function moveOne(direction: 'up' | 'down', args: MoveArgs, context: KnowledgeContext) {
-  const viewer = requireRole(context.viewer, ['clinician', 'admin']);
+  const viewer = authorize(context.viewer, 'graph.write');
   const reason = checkText(args.reason, 'reason', 500);
   const change = await moveEntityLayer(context.driver, { id: args.id, direction, requested: args.toLayer, reason, actor: viewer.sub });
   await context.publishEntities([change.entity]);
@@ -31,16 +33,10 @@ interface RelateArgs {
   layer: Layer;
 }
 
-function checkText(value: string, field: string, max: number): string {
-  const trimmed = value.trim();
-  if (trimmed === '' || trimmed.length > max) throw badInput(`${field} must have 1 to ${max} characters`, field);
-  return trimmed;
-}
-
 export const mutationResolvers = {
   Mutation: {
     upsertMedicalEntity: async (_root: unknown, { input }: EntityArgs, context: KnowledgeContext) => {
-      requireRole(context.viewer, ['clinician', 'admin']);
+      authorize(context.viewer, 'graph.write');
       assertConfidence(input.confidence);
       const entity = await saveEntity(context.driver, {
         id: checkText(input.id, 'id', 200),
@@ -54,7 +50,7 @@ export const mutationResolvers = {
       return entity;
     },
     relateEntities: async (_root: unknown, args: RelateArgs, context: KnowledgeContext) => {
-      requireRole(context.viewer, ['clinician', 'admin']);
+      authorize(context.viewer, 'graph.write');
       assertRelationTypes([args.type]);
       assertConfidence(args.confidence);
       return saveRelation(context.driver, { ...args, type: args.type as RelationType });
@@ -62,10 +58,10 @@ export const mutationResolvers = {
     promoteEntity: (_root: unknown, args: MoveArgs, context: KnowledgeContext) => moveOne('up', args, context),
     demoteEntity: (_root: unknown, args: MoveArgs, context: KnowledgeContext) => moveOne('down', args, context),
     promoteEligibleEntities: async (_root: unknown, args: { batchSize?: number | null }, context: KnowledgeContext) => {
-      requireRole(context.viewer, ['admin', 'service']);
+      authorize(context.viewer, 'graph.promoteEligible');
       const batchSize = args.batchSize ?? 500;
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw badInput('batchSize must be within [1, 10000]', 'batchSize');
       return promoteEligibleEntities(context.driver, batchSize, (changes) => context.publishEntities(changes.map((change) => change.entity)));
     },
   },
-};
+} satisfies Resolvers<KnowledgeContext>;

@@ -1,7 +1,7 @@
 import type { Driver } from 'neo4j-driver';
 import { badInput, notFound } from '../../../lib/errors.js';
 import { labelOf, type EntityType, type Layer, type RelationType } from '../rules.js';
-import { entityProjection, type EntityRecord, type RelationRecord } from './graph-reads.js';
+import { entityProjection, type EntityRecord, type RelationRecord } from './records.js';
 
 export interface EntityChange {
   id: string;

@@ -1,6 +1,6 @@
 import type { Driver } from 'neo4j-driver';
 import { applyFeedbackRules, type FeedbackInput, type FeedbackState } from '../rules.js';
-import { entityProjection, type EntityRecord } from './graph-reads.js';
+import { entityProjection, type EntityRecord } from './records.js';
 
 export interface FeedbackApplication {
   /** False when the event id was already processed: nothing changed. */

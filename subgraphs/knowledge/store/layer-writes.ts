@@ -1,7 +1,7 @@
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { notFound } from '../../../lib/errors.js';
 import { resolveManualMove, type Layer } from '../rules.js';
-import { entityProjection, type EntityRecord, type TransitionRecord } from './graph-reads.js';
+import { entityProjection, type EntityRecord, type TransitionRecord } from './records.js';
 
 export interface ManualMove {
   id: string;

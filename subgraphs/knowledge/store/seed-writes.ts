@@ -1,6 +1,6 @@
 import type { Driver } from 'neo4j-driver';
 import { labelOf, type EntityType, type Layer, type RelationType } from '../rules.js';
-import { entityProjection, type EntityRecord } from './graph-reads.js';
+import { entityProjection, type EntityRecord } from './records.js';
 
 export interface EntityInput {
   id: string;

@@ -1,5 +1,6 @@
-import { requireRole } from '../../../lib/auth.js';
-import { documentReaders, documentWriters, requireActor } from '../access.js';
+import { authorize } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
+import { actorOf } from '../access.js';
 import { toConnection } from '../connection.js';
 import type { OperationsContext } from '../context.js';
 import { decodeCursor } from '../cursor.js';
@@ -12,7 +13,8 @@ import {
   type DocumentStatus,
   type OutboxEvent,
 } from '../store/index.js';
-import { checkOptionalText, checkPageSize, checkText } from '../validation.js';
+import { checkPageSize } from '../validation.js';
+import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 
 interface IngestInput {
   filename: string;
@@ -34,11 +36,11 @@ function toIngestEvent(stream: string, content: string) {
 export const documentResolvers = {
   Query: {
     document: (_: unknown, args: { id: string }, ctx: OperationsContext) => {
-      requireRole(ctx.viewer, documentReaders);
+      authorize(ctx.viewer, 'document.read');
       return ctx.loaders.documentById.load(args.id);
     },
     documents: async (_: unknown, args: { status?: DocumentStatus | null; first?: number | null; after?: string | null }, ctx: OperationsContext) => {
-      requireRole(ctx.viewer, documentReaders);
+      authorize(ctx.viewer, 'document.read');
       const first = checkPageSize(args.first ?? 20);
       const after = decodeCursor(args.after);
       const rows = first === 0 ? [] : await listDocuments(ctx.db, args.status, first + 1, after);
@@ -50,7 +52,7 @@ export const documentResolvers = {
   },
   Mutation: {
     ingestDocument: async (_: unknown, { input }: { input: IngestInput }, ctx: OperationsContext) => {
-      const actor = requireActor(ctx.viewer, documentWriters);
+      const actor = actorOf(authorize(ctx.viewer, 'document.ingest'));
       const content = checkText(input.content, 'content', maxDocumentLength);
       const row = {
         filename: checkText(input.filename, 'filename', 300),
@@ -64,9 +66,9 @@ export const documentResolvers = {
   },
   Document: {
     __resolveReference: (ref: { id: string }, ctx: OperationsContext) => {
-      requireRole(ctx.viewer, documentReaders);
+      authorize(ctx.viewer, 'document.read');
       return ctx.loaders.documentById.load(ref.id);
     },
     quality: (document: DocumentRow, _: unknown, ctx: OperationsContext) => ctx.loaders.qualityByDocumentId.load(document.id),
   },
-};
+} satisfies Resolvers<OperationsContext>;

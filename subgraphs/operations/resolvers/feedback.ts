@@ -1,18 +1,11 @@
-import { requireRole, type Viewer } from '../../../lib/auth.js';
-import { notFound } from '../../../lib/errors.js';
-import { actorOf, requirePatientAccess } from '../access.js';
+import { badInput, notFound } from '../../../lib/errors.js';
+import { authorize, can } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
+import { actorOf } from '../access.js';
 import type { OperationsContext } from '../context.js';
-import {
-  findSessionIdByResponseId,
-  insertFeedback,
-  maxMessageLength,
-  type FeedbackRow,
-  type FeedbackType,
-  type NewFeedback,
-  type OutboxEvent,
-  type Severity,
-} from '../store/index.js';
-import { checkIdList, checkOptionalText, checkRating, checkText } from '../validation.js';
+import { findRatedAnswer, insertFeedback, maxMessageLength, type FeedbackRow, type FeedbackType, type NewFeedback, type OutboxEvent, type Severity } from '../store/index.js';
+import { checkIdList, checkRating } from '../validation.js';
+import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 
 interface FeedbackInput {
   responseId: string;
@@ -25,19 +18,6 @@ interface FeedbackInput {
   responseText?: string | null;
   entityIds?: string[] | null;
   layers?: string[] | null;
-}
-
-/** Analysts read aggregates only; every other role may rate answers it can see. */
-const feedbackWriters = ['patient', 'clinician', 'service', 'admin'] as const;
-
-/** The feedback's session and patient: the given session, else the one that produced the response. */
-async function resolveOwner(ctx: OperationsContext, viewer: Viewer, responseId: string, sessionId: string | null | undefined) {
-  const id = sessionId ?? (await findSessionIdByResponseId(ctx.db, responseId));
-  if (id === undefined) return { sessionId: null, patientId: viewer.patientId ?? null };
-  const session = await ctx.loaders.sessionById.load(id);
-  if (!session) throw notFound('Session', id);
-  requirePatientAccess(viewer, session.patientId);
-  return { sessionId: session.id, patientId: session.patientId };
 }
 
 /** The `feedback.submitted` event of docs/federation-contract.md (enum values in contract spelling). */
@@ -61,22 +41,60 @@ function toFeedbackEvent(stream: string) {
   });
 }
 
-async function saveFeedback(ctx: OperationsContext, input: FeedbackInput): Promise<FeedbackRow> {
-  const viewer = requireRole(ctx.viewer, feedbackWriters);
-  const fields = {
-    responseId: checkText(input.responseId, 'responseId', 200),
-    rating: checkRating(input.rating),
+/** A value the client sent about the answer must be the stored one: feedback cannot rewrite what was asked and answered. */
+function checkSameText(given: string | null | undefined, stored: string | null, field: string, responseId: string): void {
+  if (given === null || given === undefined) return;
+  if (stored === null || given.trim() !== stored.trim()) {
+    throw badInput(`${field} differs from what is stored for response ${responseId}: leave it out, it is taken from the conversation`, field);
+  }
+}
+
+/**
+ * The feedback row from the stored conversation: the answer the response id names (it must
+ * exist and the caller must be allowed to rate in its patient's conversations), the question
+ * before it, and the entities the answer mentions (the client may narrow them, never add to them).
+ */
+async function feedbackFromConversation(ctx: OperationsContext, input: FeedbackInput): Promise<NewFeedback> {
+  const responseId = checkText(input.responseId, 'responseId', 200);
+  const rating = checkRating(input.rating);
+  const correction = checkOptionalText(input.correction, 'correction', maxMessageLength);
+  const givenEntityIds = input.entityIds === null || input.entityIds === undefined ? undefined : checkIdList(input.entityIds, 'entityIds');
+  if (input.sessionId !== null && input.sessionId !== undefined) {
+    const session = await ctx.loaders.sessionById.load(input.sessionId);
+    if (!session) throw notFound('Session', input.sessionId);
+    authorize(ctx.viewer, 'feedback.submit', session.patientId);
+  }
+  const rated = await findRatedAnswer(ctx.db, responseId);
+  if (!rated) throw notFound('Answer with response id', responseId);
+  const { answer, question } = rated;
+  authorize(ctx.viewer, 'feedback.submit', answer.patientId);
+  if (input.sessionId && input.sessionId !== answer.sessionId) throw badInput(`Response ${responseId} belongs to another session than ${input.sessionId}`, 'sessionId');
+  checkSameText(input.queryText, question?.content ?? null, 'queryText', responseId);
+  checkSameText(input.responseText, answer.content, 'responseText', responseId);
+  const entityIds = givenEntityIds ?? answer.relatedConcepts;
+  const unknown = entityIds.filter((id) => !answer.relatedConcepts.includes(id));
+  if (unknown.length > 0) throw badInput(`entityIds must be entities the answer mentions; it does not mention ${unknown.join(', ')}`, 'entityIds');
+  const layers = [...new Set(input.layers ?? [])];
+  if (layers.length > 0 && !can(ctx.viewer, 'answer.annotate')) throw badInput('layers are stated by the assistant service that produced the answer; leave them out', 'layers');
+  return {
+    responseId,
+    sessionId: answer.sessionId,
+    patientId: answer.patientId,
+    queryText: question?.content ?? null,
+    responseText: answer.content,
+    rating,
     feedbackType: input.feedbackType,
     severity: input.severity ?? null,
-    correction: checkOptionalText(input.correction, 'correction', maxMessageLength),
-    queryText: checkOptionalText(input.queryText, 'queryText', maxMessageLength),
-    responseText: checkOptionalText(input.responseText, 'responseText', maxMessageLength),
-    entityIds: checkIdList(input.entityIds, 'entityIds'),
-    layersTraversed: [...new Set(input.layers ?? [])],
+    correction,
+    entityIds,
+    layersTraversed: layers,
   };
-  const owner = await resolveOwner(ctx, viewer, fields.responseId, input.sessionId);
-  const row: NewFeedback = { ...fields, ...owner };
-  const saved = await insertFeedback(ctx.db, actorOf(viewer), row, toFeedbackEvent(ctx.services.streams.feedback));
+}
+
+async function saveFeedback(ctx: OperationsContext, input: FeedbackInput): Promise<FeedbackRow> {
+  authorize(ctx.viewer, 'feedback.submit');
+  const row = await feedbackFromConversation(ctx, input);
+  const saved = await insertFeedback(ctx.db, actorOf(ctx.viewer), row, ctx.services.feedbackLimits, toFeedbackEvent(ctx.services.streams.feedback));
   await ctx.services.publishNow([`feedback:${saved.id}`]);
   return saved;
 }
@@ -88,4 +106,4 @@ export const feedbackResolvers = {
     submitThumbs: (_: unknown, args: { responseId: string; up: boolean; sessionId?: string | null }, ctx: OperationsContext) =>
       saveFeedback(ctx, { responseId: args.responseId, sessionId: args.sessionId, rating: args.up ? 5 : 1, feedbackType: args.up ? 'helpful' : 'unhelpful' }),
   },
-};
+} satisfies Resolvers<OperationsContext>;

@@ -1,10 +1,12 @@
-import { requireViewer } from '../../../lib/auth.js';
 import { notFound } from '../../../lib/errors.js';
-import { actorOf, requirePatientAccess } from '../access.js';
+import { authorize } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
+import { actorOf } from '../access.js';
 import type { OperationsContext } from '../context.js';
 import { checkWritable } from '../session-status.js';
 import { insertMessage, maxMessageLength, searchMessages, type MessageRole, type MessageRow } from '../store/index.js';
-import { checkIdList, checkOptionalText, checkPageSize, checkText, checkUnitInterval } from '../validation.js';
+import { checkIdList, checkPageSize, checkUnitInterval } from '../validation.js';
+import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 import { loadReadableSession } from './session.js';
 
 /** Longest search text accepted. */
@@ -22,17 +24,16 @@ interface PostMessageArgs {
 }
 
 async function loadReadableMessage(ctx: OperationsContext, id: string): Promise<MessageRow> {
-  requireViewer(ctx.viewer);
   const message = await ctx.loaders.messageById.load(id);
   if (!message) throw notFound('Message', id);
-  requirePatientAccess(ctx.viewer, message.patientId);
+  authorize(ctx.viewer, 'conversation.read', message.patientId);
   return message;
 }
 
 export const messageResolvers = {
   Query: {
     searchMessages: async (_: unknown, args: { patientId: string; text: string; first?: number | null }, ctx: OperationsContext) => {
-      requirePatientAccess(ctx.viewer, args.patientId);
+      authorize(ctx.viewer, 'conversation.read', args.patientId);
       const text = checkText(args.text, 'text', maxSearchLength);
       const first = checkPageSize(args.first ?? 20);
       return first === 0 ? [] : searchMessages(ctx.db, args.patientId, text, first);
@@ -40,7 +41,7 @@ export const messageResolvers = {
   },
   Mutation: {
     postMessage: (_: unknown, { input }: PostMessageArgs, ctx: OperationsContext) => {
-      const viewer = requireViewer(ctx.viewer);
+      const viewer = authorize(ctx.viewer, 'conversation.write');
       const message = {
         sessionId: input.sessionId,
         role: input.role,
@@ -50,7 +51,7 @@ export const messageResolvers = {
         relatedConcepts: checkIdList(input.mentions, 'mentions'),
       };
       return insertMessage(ctx.db, actorOf(viewer), message, (session) => {
-        requirePatientAccess(viewer, session.patientId);
+        authorize(viewer, 'conversation.write', session.patientId);
         checkWritable(session.id, session.status, 'posting a message');
       });
     },
@@ -60,4 +61,4 @@ export const messageResolvers = {
     session: (message: MessageRow, _: unknown, ctx: OperationsContext) => loadReadableSession(ctx, message.sessionId),
     mentions: (message: MessageRow) => message.relatedConcepts.map((id) => ({ __typename: 'MedicalEntity', id })),
   },
-};
+} satisfies Resolvers<OperationsContext>;

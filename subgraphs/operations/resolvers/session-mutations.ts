@@ -1,9 +1,10 @@
-import { requireViewer } from '../../../lib/auth.js';
-import { actorOf, requirePatientAccess } from '../access.js';
+import { authorize } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
+import { actorOf } from '../access.js';
 import type { OperationsContext } from '../context.js';
 import { checkRenamable, checkTransition } from '../session-status.js';
 import { createSession, maxTitleLength, updateSession, type SessionRow, type SessionStatus } from '../store/index.js';
-import { checkOptionalText, checkText } from '../validation.js';
+import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 
 /** Longest device label accepted. */
 const maxDeviceLength = 64;
@@ -14,9 +15,9 @@ interface StartSessionArgs {
 
 /** Ends or archives: locks the row, checks access and the transition table, then writes. */
 function moveSession(ctx: OperationsContext, id: string, to: SessionStatus): Promise<SessionRow> {
-  const viewer = requireViewer(ctx.viewer);
+  const viewer = authorize(ctx.viewer, 'conversation.write');
   return updateSession(ctx.db, actorOf(viewer), id, `session.${to === 'ended' ? 'end' : 'archive'}`, (current) => {
-    requirePatientAccess(viewer, current.patientId);
+    authorize(viewer, 'conversation.write', current.patientId);
     checkTransition(id, current.status, to);
     return { status: to, endedAt: current.endedAt ?? new Date() };
   });
@@ -25,7 +26,7 @@ function moveSession(ctx: OperationsContext, id: string, to: SessionStatus): Pro
 export const sessionMutationResolvers = {
   Mutation: {
     startSession: (_: unknown, { input }: StartSessionArgs, ctx: OperationsContext) => {
-      const viewer = requirePatientAccess(ctx.viewer, checkText(input.patientId, 'patientId', 200));
+      const viewer = authorize(ctx.viewer, 'conversation.write', checkText(input.patientId, 'patientId', 200));
       return createSession(ctx.db, actorOf(viewer), {
         patientId: input.patientId.trim(),
         title: checkOptionalText(input.title, 'title', maxTitleLength),
@@ -33,10 +34,10 @@ export const sessionMutationResolvers = {
       });
     },
     renameSession: (_: unknown, args: { id: string; title: string }, ctx: OperationsContext) => {
-      const viewer = requireViewer(ctx.viewer);
+      const viewer = authorize(ctx.viewer, 'conversation.write');
       const title = checkText(args.title, 'title', maxTitleLength);
       return updateSession(ctx.db, actorOf(viewer), args.id, 'session.rename', (current) => {
-        requirePatientAccess(viewer, current.patientId);
+        authorize(viewer, 'conversation.write', current.patientId);
         checkRenamable(args.id, current.status);
         return { title };
       });
@@ -44,4 +45,4 @@ export const sessionMutationResolvers = {
     endSession: (_: unknown, args: { id: string }, ctx: OperationsContext) => moveSession(ctx, args.id, 'ended'),
     archiveSession: (_: unknown, args: { id: string }, ctx: OperationsContext) => moveSession(ctx, args.id, 'archived'),
   },
-};
+} satisfies Resolvers<OperationsContext>;

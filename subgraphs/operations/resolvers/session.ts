@@ -1,6 +1,6 @@
-import { requireViewer } from '../../../lib/auth.js';
 import { notFound } from '../../../lib/errors.js';
-import { requirePatientAccess } from '../access.js';
+import { authorize } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import { toConnection } from '../connection.js';
 import type { OperationsContext } from '../context.js';
 import { decodeCursor } from '../cursor.js';
@@ -17,7 +17,7 @@ interface SessionsArgs extends PageArgs {
 
 /** Shared by Query.sessions and Patient.sessions; totalCount is only counted when asked for. */
 async function loadSessionPage(ctx: OperationsContext, patientId: string, args: SessionsArgs) {
-  requirePatientAccess(ctx.viewer, patientId);
+  authorize(ctx.viewer, 'conversation.read', patientId);
   const first = checkPageSize(args.first ?? 20);
   const after = decodeCursor(args.after);
   const filter = { patientId, status: args.status ?? null };
@@ -31,20 +31,18 @@ async function loadSessionPage(ctx: OperationsContext, patientId: string, args: 
 
 /** The session when the viewer may read it: NOT_FOUND or FORBIDDEN otherwise. */
 export async function loadReadableSession(ctx: OperationsContext, id: string): Promise<SessionRow> {
-  requireViewer(ctx.viewer);
   const session = await ctx.loaders.sessionById.load(id);
   if (!session) throw notFound('Session', id);
-  requirePatientAccess(ctx.viewer, session.patientId);
+  authorize(ctx.viewer, 'conversation.read', session.patientId);
   return session;
 }
 
 export const sessionResolvers = {
   Query: {
     session: async (_: unknown, args: { id: string }, ctx: OperationsContext) => {
-      requireViewer(ctx.viewer);
       const session = await ctx.loaders.sessionById.load(args.id);
       if (!session) return null;
-      requirePatientAccess(ctx.viewer, session.patientId);
+      authorize(ctx.viewer, 'conversation.read', session.patientId);
       return session;
     },
     sessions: (_: unknown, args: SessionsArgs & { patientId: string }, ctx: OperationsContext) => loadSessionPage(ctx, args.patientId, args),
@@ -67,4 +65,4 @@ export const sessionResolvers = {
     },
     feedback: (session: SessionRow, _: unknown, ctx: OperationsContext) => ctx.loaders.feedbackBySessionId.load(session.id),
   },
-};
+} satisfies Resolvers<OperationsContext>;

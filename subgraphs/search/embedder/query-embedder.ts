@@ -13,8 +13,6 @@ export interface QueryEmbedderOptions {
   embedder: Embedder;
   redis: Redis;
   logger: Logger;
-  /** Called with the texts that missed the cache and their vectors (e.g. to log them in `query_cache`). */
-  onMiss?: (texts: string[], vectors: number[][]) => void;
   /** How long a cached query vector lives; default 7 days. */
   ttlSeconds?: number;
 }
@@ -28,7 +26,8 @@ export const queryCacheKey = (model: string, text: string): string =>
 
 /**
  * The query path's embedder: Redis first, the model for misses. A Redis failure costs only the
- * cache (logged), never the query. Vectors are stored as little-endian float32 bytes.
+ * cache (logged), never the query. Vectors are stored as little-endian float32 bytes under a hash
+ * of the text: Redis never holds a searched text or message content itself.
  */
 export function createQueryEmbedder(options: QueryEmbedderOptions): QueryEmbedder {
   const { embedder, redis, logger, ttlSeconds = 7 * 24 * 3600 } = options;
@@ -50,7 +49,6 @@ export function createQueryEmbedder(options: QueryEmbedderOptions): QueryEmbedde
         const pipeline = redis.pipeline();
         for (const [text, vector] of byText) pipeline.set(queryCacheKey(embedder.model, text), encode(vector), 'EX', ttlSeconds);
         await pipeline.exec().catch((error: unknown) => logger.warn({ err: error }, 'query embedding cache write failed'));
-        options.onMiss?.(missing, embedded);
       }
       return vectors as number[][];
     },

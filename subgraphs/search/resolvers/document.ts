@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { requireViewer } from '../../../lib/auth.js';
+import { authorize } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import type { SearchContext } from '../context.js';
 import { chunkPointId } from '../point-id.js';
 import type { ChunkPoint } from '../store/chunk-store.js';
@@ -13,7 +14,7 @@ export const documentResolvers = {
      * the request are fetched by id in one batched round trip, no per-document query.
      */
     chunks(document: { id: string }, args: { first: number }, context: SearchContext, info: GraphQLResolveInfo): Promise<ChunkPoint[]> {
-      requireViewer(context.viewer);
+      authorize(context.viewer, 'document.read');
       const first = validateCount(args.first, limits.chunksFirst, 'first');
       return guardSearchField(context, info, [], async () => {
         await context.services.ensureCollections();
@@ -25,4 +26,4 @@ export const documentResolvers = {
       });
     },
   },
-};
+} satisfies Resolvers<SearchContext>;

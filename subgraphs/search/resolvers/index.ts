@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { mergeResolvers } from '../../../lib/subgraph/resolvers.js';
 import type { SearchContext } from '../context.js';
 import { chunkResolvers } from './chunk.js';
 import { documentResolvers } from './document.js';
@@ -6,10 +6,4 @@ import { medicalEntityResolvers } from './medical-entity.js';
 import { messageResolvers } from './message.js';
 import { queryResolvers } from './query.js';
 
-export const resolvers = {
-  ...queryResolvers,
-  ...messageResolvers,
-  ...medicalEntityResolvers,
-  ...documentResolvers,
-  ...chunkResolvers,
-} satisfies GraphQLResolverMap<SearchContext>;
+export const resolvers = mergeResolvers<SearchContext>(queryResolvers, messageResolvers, medicalEntityResolvers, documentResolvers, chunkResolvers);

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { requireViewer } from '../../../lib/auth.js';
+import { authorize } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import type { SearchContext } from '../context.js';
 import { limits, validateCount } from '../validation.js';
 import { guardSearchField } from './guard-field.js';
@@ -10,7 +11,7 @@ export const medicalEntityResolvers = {
   MedicalEntity: {
     /** An entity the sync has not embedded yet has no neighbours: an empty list, not an error. */
     similarEntities(entity: { id: string }, args: { k: number }, context: SearchContext, info: GraphQLResolveInfo): Promise<EntityReference[]> {
-      requireViewer(context.viewer);
+      authorize(context.viewer, 'graph.read');
       const k = validateCount(args.k, limits.similarEntitiesK, 'k');
       return guardSearchField(context, info, [], async () => {
         await context.services.ensureCollections();
@@ -21,4 +22,4 @@ export const medicalEntityResolvers = {
       });
     },
   },
-};
+} satisfies Resolvers<SearchContext>;

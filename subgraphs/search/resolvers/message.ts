@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { requireRole } from '../../../lib/auth.js';
+import { authorize } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import type { SearchContext } from '../context.js';
 import { findPassages } from '../find-passages.js';
 import type { ScoredChunk } from '../store/chunk-store.js';
@@ -11,13 +12,10 @@ interface MessageRepresentation {
   content?: string;
 }
 
-/** Analysts see no message content, so nor what it is nearest to. */
-const readersOfMessages = ['patient', 'clinician', 'service', 'admin'] as const;
-
 export const messageResolvers = {
   Message: {
     supportingPassages(message: MessageRepresentation, args: { k: number }, context: SearchContext, info: GraphQLResolveInfo): Promise<ScoredChunk[]> {
-      requireRole(context.viewer, readersOfMessages);
+      authorize(context.viewer, 'passages.read');
       const k = validateCount(args.k, limits.supportingPassagesK, 'k');
       // A message longer than a query is cut: its opening carries most of what it is about.
       const text = (message.content ?? '').trim().slice(0, maxQueryChars);
@@ -25,4 +23,4 @@ export const messageResolvers = {
       return guardSearchField(context, info, [], () => findPassages(context, text, k));
     },
   },
-};
+} satisfies Resolvers<SearchContext>;

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { requireViewer } from '../../../lib/auth.js';
+import { authorize, mayKeepSearchText } from '../../../lib/policy.js';
+import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import type { SearchContext } from '../context.js';
 import { findPassages } from '../find-passages.js';
 import type { ScoredChunk } from '../store/chunk-store.js';
@@ -15,11 +16,11 @@ interface SemanticSearchArgs {
 export const queryResolvers = {
   Query: {
     semanticSearch(_: unknown, args: SemanticSearchArgs, context: SearchContext, info: GraphQLResolveInfo): Promise<ScoredChunk[]> {
-      requireViewer(context.viewer);
+      authorize(context.viewer, 'search.read');
       const text = validateQueryText(args.text);
       const k = validateCount(args.k, limits.semanticSearchK, 'k');
       const filter = validateFilter(args.filter);
-      return guardSearchField(context, info, [], () => findPassages(context, text, k, filter));
+      return guardSearchField(context, info, [], () => findPassages(context, text, k, filter, { keepText: mayKeepSearchText(context.viewer) }));
     },
   },
-};
+} satisfies Resolvers<SearchContext>;

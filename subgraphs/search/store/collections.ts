@@ -16,7 +16,7 @@ const payloadIndexes: Record<keyof CollectionNames, Record<string, IndexSchema>>
     created_at: 'datetime',
   },
   entities: { entity_id: 'keyword', type: 'keyword', layer: 'keyword' },
-  queries: { model: 'keyword' },
+  queries: { model: 'keyword', last_embedded_at: 'datetime' },
 };
 
 export class DimensionMismatchError extends AppError {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { AppError } from '../lib/errors.js';
-import type { Logger } from '../lib/logger.js';
-import { withHttpStatus } from './http-status.js';
+import { AppError, withHttpStatus } from './errors.js';
+import type { Logger } from './logger.js';
 
 /** RATE_LIMITED with HTTP 429 and a Retry-After header (seconds until the window resets). */
 export function rateLimited(retryAfterSeconds: number): AppError {

@@ -1,5 +1,5 @@
 import type { Logger as ApolloLogger } from '@apollo/utils.logger';
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from './logger.js';
 
 /** Apollo's logger interface on pino, so gateway and server messages are structured JSON too. */
 export function createApolloLogger(logger: Logger): ApolloLogger {

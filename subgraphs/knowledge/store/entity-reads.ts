@@ -1,45 +1,6 @@
 import neo4j, { type Driver } from 'neo4j-driver';
-import type { Layer } from '../rules.js';
 import { readRecords } from './driver.js';
-
-/** A MedicalEntity as plain values, shaped like the GraphQL type. */
-export interface EntityRecord {
-  id: string;
-  name: string;
-  type: string;
-  description: string | null;
-  layer: Layer;
-  confidence: number;
-}
-
-export interface RelationRecord {
-  type: string;
-  confidence: number | null;
-  layer: Layer | null;
-  target: EntityRecord;
-}
-
-/** A patient's clinical records, shaped like the GraphQL Patient type. */
-export interface PatientRecord {
-  id: string;
-  diagnoses: { id: string; condition: string; icd10Code: string | null; diagnosedDate: string | null; status: string | null }[];
-  medications: { id: string; name: string; dosage: string | null; frequency: string | null; status: string | null }[];
-  allergies: { id: string; substance: string; reaction: string | null; severity: string | null }[];
-}
-
-export interface TransitionRecord {
-  id: string;
-  entityId: string;
-  fromLayer: Layer;
-  toLayer: Layer;
-  trigger: string;
-  reason: string | null;
-  at: string;
-}
-
-/** Cypher map projection of an entity `e` into an EntityRecord. */
-export const entityProjection = `e { .id, .name, .description, .layer, confidence: coalesce(e.confidence, 0.0),
-  type: toUpper(head([label IN labels(e) WHERE NOT label IN ['MedicalEntity', 'Entity']])) }`;
+import { entityProjection, type EntityRecord, type RelationRecord, type TransitionRecord } from './records.js';
 
 /** Many entities by id in one statement; ids with no node are absent from the map. */
 export async function readEntities(driver: Driver, ids: readonly string[]): Promise<Map<string, EntityRecord>> {
@@ -51,25 +12,6 @@ export async function readEntities(driver: Driver, ids: readonly string[]): Prom
   return new Map(records.map((record) => {
     const entity = record.get('entity') as EntityRecord;
     return [entity.id, entity];
-  }));
-}
-
-/** The records of many patients in one statement, each list ordered by record id; ids with no node are absent. */
-export async function readPatients(driver: Driver, ids: readonly string[]): Promise<Map<string, PatientRecord>> {
-  const records = await readRecords(
-    driver,
-    `MATCH (p:Patient) WHERE p.id IN $ids
-     RETURN p {
-       .id,
-       diagnoses: COLLECT { MATCH (p)-[:HAS_DIAGNOSIS]->(d:Diagnosis) RETURN d { .id, .condition, icd10Code: d.icd10_code, diagnosedDate: d.diagnosed_date, .status } ORDER BY d.id },
-       medications: COLLECT { MATCH (p)-[:CURRENT_MEDICATION]->(m:Medication) RETURN m { .id, .name, .dosage, .frequency, .status } ORDER BY m.id },
-       allergies: COLLECT { MATCH (p)-[:HAS_ALLERGY]->(a:Allergy) RETURN a { .id, .substance, .reaction, .severity } ORDER BY a.id }
-     } AS patient`,
-    { ids },
-  );
-  return new Map(records.map((record) => {
-    const patient = record.get('patient') as PatientRecord;
-    return [patient.id, patient];
   }));
 }
 

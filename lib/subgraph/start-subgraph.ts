@@ -1,0 +1,110 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { DocumentNode } from 'graphql';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createAddressGuard } from '../address-guard.js';
+import { createAdmission, type AdmittedRequest } from '../admission.js';
+import { createSchemaServer } from '../apollo-server.js';
+import type { Viewer } from '../auth.js';
+import { createTokenVerifier } from '../auth.js';
+import { createCachedVerifier } from '../cached-verifier.js';
+import type { Config } from '../config.js';
+import { serveGraphQL, type ReadinessCheck, type RouteHandler, type ServiceHandle } from '../http-server.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createMetricsRoute } from '../metrics-route.js';
+import { createQueryPreflight } from '../query-preflight.js';
+import { createRateLimiter } from '../rate-limiter.js';
+import { createRedis } from '../redis.js';
+import { createRequestMetricsPlugin } from '../request-metrics.js';
+import { guardEntities } from './entities-guard.js';
+import { checkResolversAgainstSchema, type Resolvers } from './resolvers.js';
+import { applyTypeVisibility } from './type-visibility.js';
+
+/** What every resolver of every subgraph sees: the verified caller, the request id, a logger that carries both. */
+export interface RequestScope {
+  viewer: Viewer;
+  requestId: string;
+  logger: Logger;
+}
+
+/** Routes beside /graphql that need the same door (auth, limits) as GraphQL requests. */
+export type Admit = (req: Parameters<RouteHandler>[0]) => Promise<AdmittedRequest>;
+
+/** One subgraph, as lib/subgraph starts it. Each subgraph's server.ts builds one from its stores. */
+export interface SubgraphDefinition<TContext extends RequestScope> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: Resolvers<TContext>;
+  /** Readies the store (migrations, constraints, collections); idempotent, runs before anything is served. */
+  prepare?(): Promise<void>;
+  /** The per-request context on top of the request scope (fresh DataLoaders: no cache crosses callers). */
+  context(scope: RequestScope): TContext;
+  readiness: Record<string, ReadinessCheck>;
+  routes?(admit: Admit): Record<string, RouteHandler>;
+  plugins?: ApolloServerPlugin<TContext>[];
+  /** Where the subgraph's own metrics live; /metrics serves it with the request metrics added. */
+  metrics?: Registry;
+  /** Starts background work (event consumers, relays, schedules) once prepared; returns what stops it. */
+  startBackground?(): Promise<() => Promise<void>>;
+  /** Releases the stores, after the server has drained and the background work stopped. */
+  close(): Promise<void>;
+}
+
+export interface StartSubgraphOptions {
+  port: number;
+  host?: string;
+  logger?: Logger;
+}
+
+/**
+ * Starts a subgraph the one way all three start: prepare the store; build the schema from SDL and
+ * resolvers (checked against each other), guard `_entities` and type visibility (lib/policy);
+ * admit requests with the same limits as the gateway (token, rate limit per identity and per
+ * address, body size); apply the query limits and error masking (lib/apollo-server); serve
+ * /graphql, /healthz, /readyz (with saturation) and /metrics; stop in order.
+ */
+export async function startSubgraph<TContext extends RequestScope>(config: Config, definition: SubgraphDefinition<TContext>, options: StartSubgraphOptions): Promise<ServiceHandle> {
+  const logger = options.logger ?? createLogger(config, definition.name);
+  await definition.prepare?.();
+  const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]);
+  checkResolversAgainstSchema(schema, definition.resolvers);
+  guardEntities(schema);
+  applyTypeVisibility(schema);
+
+  const registry = definition.metrics ?? new Registry();
+  collectDefaultMetrics({ register: registry, prefix: `${definition.name}_` });
+  const redis = createRedis(config.redis.url, `${definition.name}-limits`, { autoPipelining: true });
+  const admit = createAdmission({
+    verify: createCachedVerifier(createTokenVerifier(config.auth)),
+    addressGuard: createAddressGuard({ max: config.rateLimits.unauthenticatedPerAddress, windowSeconds: config.rateLimits.windowSeconds }),
+    rateLimiter: createRateLimiter(redis, { max: config.rateLimits.subgraph, windowSeconds: config.rateLimits.windowSeconds, keyPrefix: `sg:${definition.name}:rl:`, logger }),
+    limits: config.limits,
+  });
+  const apollo = createSchemaServer<TContext>(schema, {
+    config,
+    logger,
+    plugins: [createRequestMetricsPlugin<TContext>(registry, definition.name), ...(definition.plugins ?? [])],
+  });
+  const stopBackground = (await definition.startBackground?.()) ?? (async () => undefined);
+  const handle = await serveGraphQL<TContext, AdmittedRequest>({
+    name: definition.name,
+    apollo,
+    port: options.port,
+    ...(options.host ? { host: options.host } : {}),
+    admit,
+    preflight: createQueryPreflight({ limits: config.limits, schema: () => schema }),
+    context: async (_req, admitted) =>
+      definition.context({ viewer: admitted.viewer, requestId: admitted.requestId, logger: logger.child({ requestId: admitted.requestId, sub: admitted.viewer.sub }) }),
+    readiness: definition.readiness,
+    routes: { '/metrics': createMetricsRoute(registry, { token: config.metricsToken, production: config.nodeEnv === 'production' }), ...definition.routes?.(admit) },
+    maxInFlight: config.limits.maxInFlight,
+    graceMs: config.shutdown.graceMs,
+    onStop: async () => {
+      await stopBackground();
+      await definition.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  });
+  logger.info({ url: handle.url }, `${definition.name} subgraph listening`);
+  return handle;
+}
