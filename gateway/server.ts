@@ -32,7 +32,7 @@ export interface GatewayOptions {
   port?: number;
   /** Default: the file `config.gateway.supergraphFile`, watched for changes. */
   supergraph?: SupergraphSource;
-  /** Overrides of `config.gateway` (tests turn the response cache off). */
+  /** Overrides of `config.gateway` (tests turn the response cache off; `npm start` names the subgraphs' URLs). */
   settings?: Partial<Config['gateway']>;
   /** Overrides of `config.limits` and `config.rateLimits` (tests use small ones). */
   limits?: Partial<Config['limits']>;
@@ -61,7 +61,8 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
   const gateway = new ApolloGateway({
     supergraphSdl: createSupergraphManager(options.supergraph ?? { file: settings.supergraphFile }, { logger, auth: config.auth }),
     logger: createApolloLogger(logger),
-    buildService: ({ name, url }) => {
+    buildService: ({ name, url: routingUrl }) => {
+      const url = (settings.subgraphUrls as Record<string, string | undefined>)[name] ?? routingUrl;
       if (!url) throw new Error(`subgraph ${name} has no URL in the supergraph`);
       readiness[`subgraph:${name}`] = createHealthCheck(url);
       return new SubgraphDataSource(name, url, settings.subgraphTimeoutMs, metrics, logger);

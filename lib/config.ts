@@ -87,6 +87,9 @@ const envSchema = z.object({
 
   GATEWAY_SUPERGRAPH: z.string().min(1).default('schema/supergraph.graphql'),
   GATEWAY_SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
+  GATEWAY_KNOWLEDGE_URL: url(['http:', 'https:']).optional(),
+  GATEWAY_OPERATIONS_URL: url(['http:', 'https:']).optional(),
+  GATEWAY_SEARCH_URL: url(['http:', 'https:']).optional(),
   GATEWAY_SAFELIST_FILE: z.string().min(1).optional(),
   GATEWAY_RESPONSE_CACHE: bool.default(true),
 });
@@ -154,6 +157,8 @@ export interface Config {
     supergraphFile: string;
     /** Per-subgraph fetch timeout; a slower subgraph costs only its own fields. */
     subgraphTimeoutMs: number;
+    /** Where each subgraph is reached, instead of the routing URL in the supergraph (containers, other ports). */
+    subgraphUrls: Partial<Record<'knowledge' | 'operations' | 'search', string>>;
     /** File of allowed operation sha256 hashes (one a line); unset: any operation is allowed. */
     safelistFile: string | undefined;
     responseCache: boolean;
@@ -270,6 +275,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     gateway: {
       supergraphFile: env.GATEWAY_SUPERGRAPH,
       subgraphTimeoutMs: env.GATEWAY_SUBGRAPH_TIMEOUT_MS,
+      subgraphUrls: {
+        ...(env.GATEWAY_KNOWLEDGE_URL ? { knowledge: env.GATEWAY_KNOWLEDGE_URL } : {}),
+        ...(env.GATEWAY_OPERATIONS_URL ? { operations: env.GATEWAY_OPERATIONS_URL } : {}),
+        ...(env.GATEWAY_SEARCH_URL ? { search: env.GATEWAY_SEARCH_URL } : {}),
+      },
       safelistFile: env.GATEWAY_SAFELIST_FILE,
       responseCache: env.GATEWAY_RESPONSE_CACHE,
     },

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { signDevToken } from '../lib/auth.js';
 import { ConfigError, loadConfig, type Config } from '../lib/config.js';
 import { consumerLag } from '../lib/events.js';
@@ -20,12 +21,14 @@ import { seedConversations } from './seed-conversations.js';
 import { seedDocuments } from './seed-documents.js';
 
 /**
- * `npm start`: the whole system with demo data. Brings the stores up (reusing running ones),
+ * `npm start [-- --no-demo-data]`: the whole system with demo data. Brings the stores up (reusing running ones),
  * migrates, starts the three subgraphs and the gateway in this process, seeds what is missing
  * (a second start finds everything and seeds nothing), prints the playground URL and a
  * development token, and on Ctrl-C stops the services and the stores this run started.
  */
 const step = (message: string) => console.log(`[start] ${message}`);
+const { values: flags } = parseArgs({ options: { 'no-demo-data': { type: 'boolean', default: false } } });
+const withDemoData = !flags['no-demo-data'];
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -52,21 +55,20 @@ async function main(): Promise<void> {
     }
   }, { log: step, deadlineMs: stopDeadlineMs(config.shutdown.graceMs) + 60_000 });
 
-  services.push(await startKnowledge(config));
-  services.push(await startOperations(config));
-  services.push(await startSearch(config));
-  const gateway = await startGateway(config);
+  const knowledge = await startKnowledge(config);
+  services.push(knowledge);
+  const operations = await startOperations(config);
+  services.push(operations);
+  const search = await startSearch(config);
+  services.push(search);
+  const gateway = await startGateway(config, { settings: { subgraphUrls: { knowledge: knowledge.url, operations: operations.url, search: search.url } } });
   services.push(gateway);
   step(`subgraphs and gateway up (${services.map((service) => `${service.name} :${service.port}`).join(', ')})`);
 
   const token = await signDevToken(config.auth, { sub: 'dev-clinician', role: 'clinician' });
   const serviceToken = await signDevToken(config.auth, { sub: 'demo-seed', role: 'service' }, '1h');
-  await seedKnowledgeIfEmpty(config, gateway.url, serviceToken);
-  const documents = await seedDocuments({ url: gateway.url, token: serviceToken, dir: join(projectRoot, '..', 'shared', 'corpus', 'dda'), log: step });
-  step(`documents: ${documents.ingested.length} ingested, ${documents.skipped} already there, ${documents.failed.length} failed`);
-  const demoPatients = generateSeedGraph(1).patients.slice(0, 12).map((patient) => patient.id);
-  const conversations = await seedConversations({ url: gateway.url, token: serviceToken, patientIds: demoPatients });
-  step(`conversations: ${conversations.sessions} sessions, ${conversations.messages} messages, ${conversations.feedback} feedback (${conversations.skippedPatients} patients already had some)`);
+  if (withDemoData) await seedDemoData(config, gateway.url, serviceToken);
+  else step('demo data not seeded (--no-demo-data)');
 
   const playground = gateway.url.replace(/\/graphql$/, '/playground');
   console.log(`
@@ -80,6 +82,16 @@ SynapseFlow Federation is up in ${((Date.now() - started) / 1000).toFixed(1)} s.
 Other roles: npm run token -- --role analyst|patient|service|admin [--patient patient:demo]
 Ctrl-C stops everything this run started.
 `);
+}
+
+/** The demo data that is missing: the knowledge graph, the 20 documents, conversations with feedback. */
+async function seedDemoData(config: Config, url: string, serviceToken: string): Promise<void> {
+  await seedKnowledgeIfEmpty(config, url, serviceToken);
+  const documents = await seedDocuments({ url, token: serviceToken, dir: join(projectRoot, '..', 'shared', 'corpus', 'dda'), log: step });
+  step(`documents: ${documents.ingested.length} ingested, ${documents.skipped} already there, ${documents.failed.length} failed`);
+  const demoPatients = generateSeedGraph(1).patients.slice(0, 12).map((patient) => patient.id);
+  const conversations = await seedConversations({ url, token: serviceToken, patientIds: demoPatients });
+  step(`conversations: ${conversations.sessions} sessions, ${conversations.messages} messages, ${conversations.feedback} feedback (${conversations.skippedPatients} patients already had some)`);
 }
 
 async function seedKnowledgeIfEmpty(config: Config, url: string, token: string): Promise<void> {

@@ -55,3 +55,33 @@ describe('supergraph hot reload', () => {
     expect(reply.body).toEqual({ data: { session: { title: 'Asthma follow-up', summary: `summary of ${world.id}s1` } } });
   });
 });
+
+describe('the response cache across a supergraph reload', () => {
+  let world: FixtureWorld;
+  let gateway: ServiceHandle;
+  let notes: ServiceHandle;
+
+  beforeAll(async () => {
+    world = await startFixtureWorld(['sessions', 'patients']);
+    gateway = await world.startGateway({ settings: { responseCache: true } });
+    notes = await startFixtureSubgraph(config, 'notes', world.state);
+  });
+  afterAll(async () => {
+    await world.stop();
+    await notes.stop();
+  });
+
+  it('never serves an answer cached under the previous supergraph', async () => {
+    const title = { query: `{ session(id: "${world.id}s1") { title } }` };
+    const ask = async () => (await postGraphQL(gateway.url, title, world.tokens.clinician)).headers.get('x-cache');
+    expect([await ask(), await ask()]).toEqual(['MISS', 'HIT']);
+
+    await writeFile(world.supergraphFile, composeSupergraph(fixtureSubgraphSdl({ ...world.subgraphs, notes })));
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const reply = await postGraphQL(gateway.url, { query: `{ session(id: "${world.id}s1") { summary } }` }, world.tokens.clinician);
+      if (reply.body.data) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect([await ask(), await ask()]).toEqual(['MISS', 'HIT']);
+  });
+});
