@@ -12,17 +12,32 @@ export default defineConfig({
         resolve: { alias: [graphqlAsNodeLoadsIt] },
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['{lib,stack,subgraphs,gateway,migration}/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**', '.stack/**'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/*.isolated.test.ts', 'node_modules/**', '.stack/**'],
         },
       },
       {
         resolve: { alias: [graphqlAsNodeLoadsIt] },
         test: {
           name: 'integration',
+          sequence: { groupOrder: 0 },
           include: ['test/**/*.int.test.ts', 'test/**/*.e2e.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // Alone, after everything else: these tests count every row of every store.
+        resolve: { alias: [graphqlAsNodeLoadsIt] },
+        test: {
+          name: 'isolated',
+          include: ['test/**/*.isolated.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
           hookTimeout: 120_000,
         },
       },

@@ -119,6 +119,7 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
       '/metrics': createMetricsRoute(metrics.registry, { token: config.metricsToken, production: config.nodeEnv === 'production' }),
     },
     maxInFlight: config.limits.maxInFlight,
+    bodyTimeoutMs: config.limits.bodyTimeoutMs,
     graceMs: config.shutdown.graceMs,
     onStop: async () => {
       await responseCache?.stop();

@@ -80,6 +80,7 @@ const envSchema = z.object({
   SUBGRAPH_RATE_LIMIT: positiveInt.default(3000),
   UNAUTHENTICATED_RATE_LIMIT: positiveInt.default(60),
   MAX_IN_FLIGHT_REQUESTS: positiveInt.default(512),
+  REQUEST_BODY_TIMEOUT_MS: positiveInt.default(10_000),
 
   FEEDBACK_LIMIT_PER_PATIENT_PER_DAY: positiveInt.default(50),
   FEEDBACK_LIMIT_PER_ENTITY_PER_DAY: positiveInt.default(3),
@@ -143,7 +144,7 @@ export interface Config {
   /** How long a stopping service lets requests in flight finish. */
   shutdown: { graceMs: number };
   /** The same request limits in the gateway and in every subgraph (subgraphs can be reached directly). */
-  limits: QueryLimitSettings & { maxBodyBytes: number; maxDocumentBodyBytes: number; maxInFlight: number };
+  limits: QueryLimitSettings & { maxBodyBytes: number; maxDocumentBodyBytes: number; maxInFlight: number; bodyTimeoutMs: number };
   /** Fixed-window limits: per identity at the gateway and at each subgraph, per address for requests without valid credentials. */
   rateLimits: { windowSeconds: number; gateway: number; subgraph: number; unauthenticatedPerAddress: number };
   /** How much feedback one patient may give in 24 h, in all and about any one entity. */
@@ -263,6 +264,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: env.REQUEST_MAX_BODY_BYTES,
       maxDocumentBodyBytes: env.DOCUMENT_MAX_BODY_BYTES,
       maxInFlight: env.MAX_IN_FLIGHT_REQUESTS,
+      bodyTimeoutMs: env.REQUEST_BODY_TIMEOUT_MS,
     },
     rateLimits: {
       windowSeconds: env.RATE_WINDOW_SECONDS,

@@ -40,6 +40,8 @@ export function withHttpStatus<T extends GraphQLError>(error: T, status: number,
   return error;
 }
 
+const isClientStatus = (status: number | undefined): boolean => status !== undefined && status >= 400 && status < 500;
+
 /** The HTTP status an error asks for, if any. */
 export function httpStatusOf(error: GraphQLError): number | undefined {
   const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
@@ -65,10 +67,10 @@ export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     const code = formatted.extensions?.code;
-    if (original instanceof AppError || (typeof code === 'string' && clientFacingCodes.has(code))) {
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    if (original instanceof AppError || (typeof code === 'string' && clientFacingCodes.has(code))) return { ...formatted, extensions };
+    // Apollo's own refusals of a request (persisted query mistakes) carry a 4xx status but no code
+    if (error instanceof GraphQLError && !error.originalError && isClientStatus(httpStatusOf(error))) return { ...formatted, extensions: { ...extensions, code: 'BAD_REQUEST' } };
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };

@@ -50,6 +50,8 @@ export interface ServeOptions<TContext extends BaseContext, TAdmission extends A
   maxInFlight?: number;
   /** How long stop() lets requests in flight finish; default 10 000 ms. */
   graceMs?: number;
+  /** How long a client may take to send its body (a slow sender holds a request open); default 10 000 ms. */
+  bodyTimeoutMs?: number;
   /** Runs after the server has stopped listening and drained (close pools here). */
   onStop?: () => Promise<void>;
 }
@@ -63,7 +65,7 @@ const defaultAdmission: Admission = { maxBodyBytes: 1024 * 1024 };
 export async function serveGraphQL<TContext extends BaseContext, TAdmission extends Admission = Admission>(
   options: ServeOptions<TContext, TAdmission>,
 ): Promise<ServiceHandle> {
-  const { apollo, readiness = {}, routes = {}, maxInFlight = 512, graceMs = 10_000 } = options;
+  const { apollo, readiness = {}, routes = {}, maxInFlight = 512, graceMs = 10_000, bodyTimeoutMs = 10_000 } = options;
   const admit = options.admit ?? (async () => defaultAdmission as TAdmission);
   await apollo.start();
   const gate = createDrainGate();
@@ -113,7 +115,11 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
       if (error instanceof GraphQLError) return sendGraphQLError(res, error);
       throw error;
     }
-    const body = await readBody(req, admission.maxBodyBytes);
+    const body = await readBody(req, admission.maxBodyBytes, bodyTimeoutMs);
+    if (body === tooSlow) {
+      res.setHeader('connection', 'close');
+      return sendJson(res, 408, { errors: [{ message: `The request body did not arrive within ${bodyTimeoutMs} ms`, extensions: { code: 'BAD_REQUEST' } }] });
+    }
     if (body === tooLarge) {
       return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${admission.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
     }
@@ -138,6 +144,10 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
     res.end();
   }
 
+  // CONNECT asks for a tunnel, which no route offers
+  server.on('connect', (_req, socket) => socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'));
+  // a client that sends its headers slowly holds a connection: bounded like a slow body
+  server.headersTimeout = 20_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
@@ -180,18 +190,26 @@ async function runChecks(readiness: Record<string, ReadinessCheck>): Promise<Rec
 }
 
 const tooLarge = Symbol('too large');
+const tooSlow = Symbol('too slow');
 
-/** Parsed JSON body (or the raw string when not JSON, for Apollo to reject), or `tooLarge`. */
-async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+/** Parsed JSON body (or the raw string when not JSON, for Apollo to reject), or `tooLarge`, or `tooSlow`. */
+async function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return tooLarge;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return tooLarge;
-    chunks.push(chunk);
-  }
+  const received = (async () => {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) return tooLarge;
+      chunks.push(chunk);
+    }
+    return undefined;
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof tooSlow>((resolve) => (timer = setTimeout(() => resolve(tooSlow), timeoutMs)));
+  const outcome = await Promise.race([received, late]).finally(() => clearTimeout(timer));
+  if (outcome !== undefined) return outcome;
   const text = Buffer.concat(chunks).toString('utf8');
   if (text === '') return undefined;
   const type = req.headers['content-type'] ?? '';

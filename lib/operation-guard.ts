@@ -24,7 +24,7 @@ export function createOperationGuard<TContext extends BaseContext>(limits: Query
           if (operation.operation === 'subscription') throw badRequest('Subscriptions are not served over this endpoint: use queries and mutations');
           checkQueryLimits(request.schema, document, request.request.variables, limits);
           const nul = findNulCharacter(document, operation, request.request.variables);
-          if (nul) throw badInput(`${nul} contains a NUL character, which no text may hold`, nul);
+          if (nul) throw withHttpStatus(badInput(`${nul} contains a NUL character, which no text may hold`, nul), 400);
         },
       };
     },

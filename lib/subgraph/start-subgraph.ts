@@ -98,6 +98,7 @@ export async function startSubgraph<TContext extends RequestScope>(config: Confi
     readiness: definition.readiness,
     routes: { '/metrics': createMetricsRoute(registry, { token: config.metricsToken, production: config.nodeEnv === 'production' }), ...definition.routes?.(admit) },
     maxInFlight: config.limits.maxInFlight,
+    bodyTimeoutMs: config.limits.bodyTimeoutMs,
     graceMs: config.shutdown.graceMs,
     onStop: async () => {
       await stopBackground();

@@ -9,7 +9,13 @@ describe('keyset cursors', () => {
     expect(decodeCursor(null)).toBeUndefined();
   });
 
-  it.each(['garbage', Buffer.from('["not a date","x"]').toString('base64url'), Buffer.from('[1,2]').toString('base64url')])('refuses %s with BAD_USER_INPUT', (cursor) => {
+  it.each([
+    'garbage',
+    Buffer.from('["not a date","x"]').toString('base64url'),
+    Buffer.from('[1,2]').toString('base64url'),
+    Buffer.from('["+275760-09-13T00:00:00.000Z","x"]').toString('base64url'),
+    Buffer.from('["-000500-01-01T00:00:00.000Z","x"]').toString('base64url'),
+  ])('refuses %s with BAD_USER_INPUT', (cursor) => {
     expect(() => decodeCursor(cursor)).toThrowError(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }) }));
   });
 

@@ -17,7 +17,9 @@ export function decodeCursor(cursor: string | null | undefined): KeysetCursor | 
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
       const at = new Date(parsed[0]);
-      if (!Number.isNaN(at.getTime())) return { at, id: parsed[1] };
+      // within what PostgreSQL can compare with a timestamptz (our cursors are never outside years 1 to 9999)
+      const year = at.getUTCFullYear();
+      if (!Number.isNaN(at.getTime()) && year >= 1 && year <= 9999 && parsed[1].length <= 500) return { at, id: parsed[1] };
     }
   } catch {
     // fall through to the error below

@@ -121,7 +121,7 @@ describe('operations: feedback, events and preference pairs', () => {
       [{ ...base, responseText: 'Something the assistant never said' }, 'BAD_USER_INPUT'],
       [{ ...base, queryText: 'A question nobody asked' }, 'BAD_USER_INPUT'],
       [{ ...base, entityIds: ['entity:2', 'drug:never-mentioned'] }, 'BAD_USER_INPUT'],
-      [{ ...base, layers: ['REASONING'] }, 'BAD_USER_INPUT'],
+      [{ ...base, layers: ['REASONING'] }, 'FORBIDDEN'],
       [{ ...base, sessionId: session.id }, 'BAD_USER_INPUT'],
     ] as const;
     for (const [input, code] of refused) expect(errorCode(await h.gql(submitFeedback, { input }, patientToken)), JSON.stringify(input)).toBe(code);

@@ -8,6 +8,8 @@ export interface JwksIssuer {
   url: string;
   /** A token signed with the private key, as an identity provider would issue it. */
   sign(claims: { sub: string; role: Role; patientId?: string }, auth: { issuer: string; audience: string }): Promise<string>;
+  /** A token with any claims and registered claims set by `build` (for tokens that must be refused). */
+  signCustom(build: (jwt: SignJWT) => SignJWT, claims: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startJwksIssuer(): Promise<JwksIssuer> {
         .setIssuedAt()
         .setExpirationTime('10m')
         .sign(privateKey),
+    signCustom: (build, claims) => build(new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-key' })).sign(privateKey),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
