@@ -86,11 +86,12 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
     if (!url) return sendJson(res, 400, { errors: [{ message: 'The request URL is malformed', extensions: { code: 'BAD_REQUEST' } }] });
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service: options.name });
     if (url.pathname === '/readyz') {
-      const checks = await runChecks(readiness);
       // Saturated: at its in-flight limit, or draining to stop; a balancer should send traffic elsewhere.
-      const saturated = graphqlInFlight >= maxInFlight || gate.draining;
+      const inFlight = graphqlInFlight;
+      const saturated = inFlight >= maxInFlight || gate.draining;
+      const checks = await runChecks(readiness);
       const ready = !saturated && Object.values(checks).every(Boolean);
-      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', service: options.name, checks, ...(saturated ? { saturated, inFlight: graphqlInFlight } : {}) });
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', service: options.name, checks, ...(saturated ? { saturated, inFlight } : {}) });
     }
     const route = routes[url.pathname];
     if (route) return route(req, res);

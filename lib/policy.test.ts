@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { roles, type Role, type Viewer } from './auth.js';
 import { actions, authorize, can, canScrapeMetrics, describePermissions, grantOf, mayKeepSearchText, typeVisibility, visibilityKey } from './policy.js';
@@ -10,6 +11,7 @@ describe('the permission table', () => {
     console.log(`\n${table}\n`);
     expect(table.split('\n')).toHaveLength(actions.length + 1);
     for (const role of roles) expect(table.split('\n')[0]).toContain(role);
+    expect(readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8')).toContain(table);
   });
 
   it('says what the contract says: patients own, clinicians and services all, analysts no clinical data, admins everything', () => {

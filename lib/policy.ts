@@ -132,7 +132,7 @@ export function describePermissions(): string {
   const width = Math.max(...actions.map((action) => action.length));
   const header = `${'action'.padEnd(width)}  ${roles.map((role) => role.padEnd(9)).join(' ')}`;
   const rows = actions.map((action) => `${action.padEnd(width)}  ${roles.map((role) => grantOf(role, action).padEnd(9)).join(' ')}`);
-  return [header, ...rows].join('\n');
+  return [header, ...rows].map((line) => line.trimEnd()).join('\n');
 }
 
 /** Who may scrape `/metrics`: whoever shows METRICS_TOKEN; without one configured, loopback callers outside production. */

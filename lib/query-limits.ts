@@ -40,7 +40,7 @@ export const introspectionCost = 2500;
  * time. Real operations, GraphiQL's introspection query included, stay far below.
  */
 export const maxFragmentSpreads = 50;
-export const maxFieldSelections = 250;
+export const maxFieldSelections = 200;
 
 /** Thrown by the walk as soon as a running figure passes its limit: nothing more is measured. */
 export class QueryLimitExceeded extends Error {
