@@ -75,7 +75,7 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
   const responseCache = settings.responseCache ? await createResponseCache({ redis, metrics, logger, prefix: `${prefix}rc:`, supergraphs }) : undefined;
   if (responseCache) plugins.push(responseCache.plugin);
   // After the response cache, whose x-cache header tells whether the answer was a hit.
-  plugins.push(createQueryAnalyticsPlugin(redis, `${config.eventStreamPrefix}:analytics`));
+  plugins.push(createQueryAnalyticsPlugin(redis, config.eventStreamPrefix));
 
   const apollo = createGatewayServer<GatewayContext>(gateway, {
     config,

@@ -11,12 +11,28 @@ export interface DurableEvent<TPayload> {
   /** Stable id chosen by the producer (e.g. `feedback:<uuid>`): replays carry the same id. */
   id: string;
   type: string;
+  /** The version of the event's contract (lib/event-contracts) it was written in; 1 when absent. */
+  version: number;
   payload: TPayload;
   publishedAt: string;
 }
 
-export async function publishEvent<TPayload>(redis: Redis, stream: string, event: Omit<DurableEvent<TPayload>, 'publishedAt'>): Promise<string> {
-  const entryId = await redis.xadd(stream, '*', 'id', event.id, 'type', event.type, 'payload', JSON.stringify(event.payload), 'publishedAt', new Date().toISOString());
+/** Appends one event to a stream; producers go through lib/typed-events, which checks it against its contract first. */
+export async function publishEvent<TPayload>(redis: Redis, stream: string, event: Omit<DurableEvent<TPayload>, 'publishedAt' | 'version'> & { version?: number }): Promise<string> {
+  const entryId = await redis.xadd(
+    stream,
+    '*',
+    'id',
+    event.id,
+    'type',
+    event.type,
+    'payload',
+    JSON.stringify(event.payload),
+    'version',
+    String(event.version ?? 1),
+    'publishedAt',
+    new Date().toISOString(),
+  );
   if (entryId === null) throw new Error(`XADD to ${stream} returned no id`);
   return entryId;
 }
@@ -155,7 +171,7 @@ function decode<TPayload>(fields: string[]): DurableEvent<TPayload> | undefined 
   const payload = record.get('payload');
   if (!id || !type || payload === undefined) return undefined;
   try {
-    return { id, type, payload: JSON.parse(payload) as TPayload, publishedAt: record.get('publishedAt') ?? '' };
+    return { id, type, version: Number(record.get('version') ?? 1), payload: JSON.parse(payload) as TPayload, publishedAt: record.get('publishedAt') ?? '' };
   } catch {
     return undefined;
   }

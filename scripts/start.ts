@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signDevToken } from '../lib/auth.js';
 import { ConfigError, loadConfig, type Config } from '../lib/config.js';
+import { consumerGroups, streamName } from '../lib/event-contracts.js';
 import { consumerLag } from '../lib/events.js';
 import { requestGraphQL } from '../lib/graphql-client.js';
 import type { ServiceHandle } from '../lib/http-server.js';
@@ -109,9 +110,9 @@ async function seedKnowledgeIfEmpty(config: Config, url: string, token: string):
 async function waitForEntitySync(config: Config): Promise<void> {
   const redis = createRedis(config.redis.url, 'start');
   try {
-    const stream = `${config.eventStreamPrefix}:entities`;
+    const stream = streamName(config.eventStreamPrefix, 'entities');
     for (;;) {
-      const { lag, pending } = await consumerLag(redis, stream, 'search-entities');
+      const { lag, pending } = await consumerLag(redis, stream, consumerGroups.searchEntities);
       if (lag === 0 && pending === 0) return;
       step(`search is embedding knowledge entities: ${lag + pending} to go`);
       await new Promise((resolve) => setTimeout(resolve, 3000));

@@ -4,7 +4,8 @@ import type { Database, FeedbackLimits } from './store/index.js';
 
 /** What resolvers need beyond the store: event publishing, view refresh and limits, owned by the server. */
 export interface OperationsServices {
-  streams: { feedback: string; ingest: string; results: string; analytics: string };
+  /** EVENT_STREAM_PREFIX: where the events this subgraph writes to its outbox go. */
+  streamPrefix: string;
   /** Publishes the given outbox events now; failures are left to the relay, never thrown. */
   publishNow(eventIds: readonly string[]): Promise<void>;
   /** Refreshes the analytics views under the Redis lock; CONFLICT when another process holds it. */

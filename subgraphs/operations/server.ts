@@ -5,15 +5,16 @@ import type { ServiceHandle } from '../../lib/http-server.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { createRedis } from '../../lib/redis.js';
 import { startSubgraph } from '../../lib/subgraph/start-subgraph.js';
-import { startQueryAnalyticsConsumer } from './analytics-consumer.js';
 import type { OperationsContext, OperationsServices } from './context.js';
-import { operationsStreams, publishOutboxRow, startIngestResultConsumer, startOutboxRelay } from './event-streams.js';
-import { createExportRoute, exportPath } from './export-route.js';
+import { startQueryAnalyticsConsumer } from './events/analytics.js';
+import { startIngestResultConsumer } from './events/ingest-results.js';
+import { publishOutboxRow, startOutboxRelay } from './events/outbox-relay.js';
+import { createExportRoute, exportPath } from './export/route.js';
+import { createViewRefresher } from './jobs/view-refresh.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { operationsTypeDefs } from './schema.js';
 import { createDatabase, createPool, migrateDatabase, pingDatabase, publishPendingEvents } from './store/index.js';
-import { createViewRefresher } from './view-refresh.js';
 
 export interface OperationsOptions {
   /** A pool to use instead of one made from config (tests wrap it to count statements); not closed on stop. */
@@ -31,11 +32,10 @@ export async function startOperations(config: Config, port = config.ports.operat
   const pool = options.pool ?? createPool(config.postgres.url);
   const db = createDatabase(pool);
   const redis = createRedis(config.redis.url, 'operations');
-  const streams = operationsStreams(config.eventStreamPrefix);
   const refresher = createViewRefresher(db, redis, `${config.eventStreamPrefix}:lock:operations:analytics-refresh`, logger);
   const publish = publishOutboxRow(redis);
   const services: OperationsServices = {
-    streams,
+    streamPrefix: config.eventStreamPrefix,
     publishNow: async (eventIds) => {
       // the change is committed: a failed publish stays in the outbox for the relay
       await publishPendingEvents(db, publish, { eventIds, streamPrefix: config.eventStreamPrefix }).catch((error: unknown) => logger.warn({ err: error, eventIds }, 'publish after commit failed; the relay will retry'));
@@ -59,7 +59,7 @@ export async function startOperations(config: Config, port = config.ports.operat
       routes: (admit) => ({ [exportPath]: createExportRoute(pool, admit, logger) }),
       plugins: options.plugins ?? [],
       startBackground: async () => {
-        const consumers = [await startIngestResultConsumer(db, redis, streams.results, logger), await startQueryAnalyticsConsumer(db, redis, streams.analytics, logger)];
+        const consumers = [await startIngestResultConsumer(db, redis, config.eventStreamPrefix, logger), await startQueryAnalyticsConsumer(db, redis, config.eventStreamPrefix, logger)];
         const stopRelay = startOutboxRelay(db, redis, config.eventStreamPrefix, logger, options.outboxRelayMs ?? 5000);
         const stopSchedule = config.operations.viewRefreshMs > 0 ? refresher.schedule(config.operations.viewRefreshMs) : () => undefined;
         return async () => {

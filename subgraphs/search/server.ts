@@ -10,7 +10,6 @@ import { createEmbedder, type Embedder } from './embedder/embedder.js';
 import { createQueryEmbedder } from './embedder/query-embedder.js';
 import { createQueryLog } from './embedder/query-log.js';
 import { startEntitySync } from './ingest/entity-sync.js';
-import { createStreamNames } from './ingest/events.js';
 import { startIngestConsumer } from './ingest/ingest-consumer.js';
 import { createLoaders } from './loaders.js';
 import { fieldErrorsPlugin } from './resolvers/guard-field.js';
@@ -83,12 +82,12 @@ export async function startSearch(config: Config, port = config.ports.search, op
       startBackground: async () => {
         const consumers: Consumer[] = [];
         if (options.consumers ?? true) {
-          const streams = createStreamNames(config.eventStreamPrefix);
+          const streamPrefix = config.eventStreamPrefix;
           const consumer = `search-${hostname()}-${process.pid}`;
           const blockMs = options.consumerBlockMs;
           const deps = { chunks: services.chunks, entities: services.entities, embedder, ensureCollections: guard };
-          consumers.push(await startIngestConsumer({ redis, streams, deps, logger, consumer, ...(blockMs ? { blockMs } : {}) }));
-          consumers.push(await startEntitySync({ redis, stream: streams.entities, consumer, deps, logger, ...(blockMs ? { blockMs } : {}) }));
+          consumers.push(await startIngestConsumer({ redis, streamPrefix, deps, logger, consumer, ...(blockMs ? { blockMs } : {}) }));
+          consumers.push(await startEntitySync({ redis, streamPrefix, consumer, deps, logger, ...(blockMs ? { blockMs } : {}) }));
         }
         const stopPurge = queryLog.schedulePurge();
         return async () => {

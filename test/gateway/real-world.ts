@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
 import { signDevToken, type Role } from '../../lib/auth.js';
 import type { Config } from '../../lib/config.js';
+import { allStreamNames } from '../../lib/event-contracts.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
 import { composeSupergraph } from '../../gateway/compose.js';
 import { startGateway, type GatewayOptions } from '../../gateway/server.js';
@@ -14,7 +15,6 @@ import { createNeo4jDriver } from '../../subgraphs/knowledge/store/driver.js';
 import { startOperations } from '../../subgraphs/operations/server.js';
 import { startSearch } from '../../subgraphs/search/server.js';
 import { subgraphSdl } from '../../subgraphs/sdl.js';
-import { createStreamNames } from '../../subgraphs/search/ingest/events.js';
 import { createCollectionNames } from '../../subgraphs/search/store/qdrant.js';
 import { removeTestData } from '../knowledge/support/knowledge-fixture.js';
 import { createSmallGraph } from '../knowledge/support/small-graph.js';
@@ -95,8 +95,7 @@ export async function startRealWorld(options: RealWorldOptions = {}): Promise<Re
 async function deleteRedisKeys(config: Config, prefix: string): Promise<void> {
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
   try {
-    const streams = createStreamNames(config.eventStreamPrefix);
-    const keys: string[] = [streams.ingest, streams.results, streams.entities, `${config.eventStreamPrefix}:analytics`, `${config.eventStreamPrefix}:feedback`];
+    const keys = allStreamNames(config.eventStreamPrefix);
     for await (const batch of redis.scanStream({ match: `gw-test:${prefix}*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
     await redis.del(...keys);
   } finally {

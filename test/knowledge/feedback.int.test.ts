@@ -7,7 +7,10 @@ import { loadConfig } from '../../lib/config.js';
 import { publishEvent, type Consumer } from '../../lib/events.js';
 import { createLogger } from '../../lib/logger.js';
 import { createRedis } from '../../lib/redis.js';
-import { feedbackGroup, startFeedbackConsumer } from '../../subgraphs/knowledge/feedback-consumer.js';
+import { consumerGroups } from '../../lib/event-contracts.js';
+import { startFeedbackConsumer } from '../../subgraphs/knowledge/feedback-consumer.js';
+
+const feedbackGroup = consumerGroups.knowledgeFeedback;
 import { createNeo4jDriver } from '../../subgraphs/knowledge/store/driver.js';
 import { applyFeedbackEvent } from '../../subgraphs/knowledge/store/feedback-writes.js';
 import { ensureKnowledgeSchema } from '../../subgraphs/knowledge/store/schema-setup.js';

@@ -3,10 +3,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { signDevToken, type Role } from '../../lib/auth.js';
 import { loadConfig, type Config } from '../../lib/config.js';
+import { allStreamNames } from '../../lib/event-contracts.js';
 import { postGraphQL, type GraphQLResponse } from '../../lib/graphql-client.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
 import { createLogger } from '../../lib/logger.js';
-import { operationsStreams } from '../../subgraphs/operations/event-streams.js';
 import { startOperations } from '../../subgraphs/operations/server.js';
 import { createPool } from '../../subgraphs/operations/store/index.js';
 
@@ -52,7 +52,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Op
       await sql.end();
       // the streams are this harness's alone (unique prefix): leave nothing behind in the shared Redis
       const redis = new Redis(config.redis.url);
-      await redis.del(...Object.values(operationsStreams(config.eventStreamPrefix)));
+      await redis.del(...allStreamNames(config.eventStreamPrefix));
       redis.disconnect();
     },
   };

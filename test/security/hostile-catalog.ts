@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { developmentJwtSecret } from '../../lib/config.js';
-import { encodeCursor } from '../../subgraphs/operations/cursor.js';
+import { encodeCursor } from '../../subgraphs/operations/paging/cursor.js';
 import type { HostileWorld, Target } from './hostile-world.js';
 
 /**

@@ -3,7 +3,7 @@ import { authorize } from '../../../lib/policy.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import type { OperationsContext } from '../context.js';
 import { listPreferencePairs, readFeedbackDailyStats, readLayerPerformance } from '../store/index.js';
-import { checkMinRatingGap, checkPageSize } from '../validation.js';
+import { checkMinRatingGap, checkPageSize } from '../rules/validation.js';
 
 /** Longest window of feedbackDailyStats (days). */
 const maxStatsDays = 366;

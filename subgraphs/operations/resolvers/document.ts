@@ -1,9 +1,10 @@
 import { authorize } from '../../../lib/policy.js';
+import { defineEvent } from '../../../lib/typed-events.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
-import { actorOf } from '../access.js';
-import { toConnection } from '../connection.js';
+import { actorOf } from './actor.js';
+import { toConnection } from '../paging/connection.js';
 import type { OperationsContext } from '../context.js';
-import { decodeCursor } from '../cursor.js';
+import { decodeCursor } from '../paging/cursor.js';
 import {
   countDocuments,
   createDocument,
@@ -11,9 +12,8 @@ import {
   maxDocumentLength,
   type DocumentRow,
   type DocumentStatus,
-  type OutboxEvent,
 } from '../store/index.js';
-import { checkPageSize } from '../validation.js';
+import { checkPageSize } from '../rules/validation.js';
 import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 
 interface IngestInput {
@@ -23,14 +23,10 @@ interface IngestInput {
   source?: string | null;
 }
 
-/** The `document.ingest.requested` event of docs/federation-contract.md. */
-function toIngestEvent(stream: string, content: string) {
-  return (row: DocumentRow): OutboxEvent => ({
-    eventId: `ingest:${row.id}:${row.ingestAttempt}`,
-    stream,
-    type: 'document.ingest.requested',
-    payload: { documentId: row.id, filename: row.filename, title: row.title, source: row.source, content },
-  });
+/** The `document.ingest.requested` event (lib/event-contracts). */
+function toIngestEvent(streamPrefix: string, content: string) {
+  return (row: DocumentRow) =>
+    defineEvent(streamPrefix, 'document.ingest.requested', `ingest:${row.id}:${row.ingestAttempt}`, { documentId: row.id, filename: row.filename, title: row.title, source: row.source, content });
 }
 
 export const documentResolvers = {
@@ -59,7 +55,7 @@ export const documentResolvers = {
         title: checkOptionalText(input.title, 'title', 500),
         source: checkOptionalText(input.source, 'source', 1000),
       };
-      const created = await createDocument(ctx.db, actor, row, toIngestEvent(ctx.services.streams.ingest, content));
+      const created = await createDocument(ctx.db, actor, row, toIngestEvent(ctx.services.streamPrefix, content));
       await ctx.services.publishNow([`ingest:${created.id}:${created.ingestAttempt}`]);
       return created;
     },

@@ -1,10 +1,12 @@
 import { badInput, notFound } from '../../../lib/errors.js';
 import { authorize } from '../../../lib/policy.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
-import { actorOf } from '../access.js';
+import { actorOf } from './actor.js';
 import type { OperationsContext } from '../context.js';
-import { findRatedAnswer, insertFeedback, maxMessageLength, type FeedbackRow, type FeedbackType, type NewFeedback, type OutboxEvent, type Severity } from '../store/index.js';
-import { checkIdList, checkRating } from '../validation.js';
+import type { EventPayload } from '../../../lib/event-contracts.js';
+import { defineEvent } from '../../../lib/typed-events.js';
+import { findRatedAnswer, insertFeedback, maxMessageLength, type FeedbackRow, type FeedbackType, type NewFeedback, type Severity } from '../store/index.js';
+import { checkIdList, checkRating } from '../rules/validation.js';
 import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 
 interface FeedbackInput {
@@ -20,25 +22,21 @@ interface FeedbackInput {
   layers?: string[] | null;
 }
 
-/** The `feedback.submitted` event of docs/federation-contract.md (enum values in contract spelling). */
-function toFeedbackEvent(stream: string) {
-  return (row: FeedbackRow): OutboxEvent => ({
-    eventId: `feedback:${row.id}`,
-    stream,
-    type: 'feedback.submitted',
-    payload: {
+/** The `feedback.submitted` event (lib/event-contracts; enum values in contract spelling). */
+function toFeedbackEvent(streamPrefix: string) {
+  return (row: FeedbackRow) =>
+    defineEvent(streamPrefix, 'feedback.submitted', `feedback:${row.id}`, {
       feedbackId: row.id,
       responseId: row.responseId,
       sessionId: row.sessionId,
       patientId: row.patientId,
       rating: row.rating,
-      feedbackType: row.feedbackType.toUpperCase(),
-      severity: row.severity?.toUpperCase() ?? null,
+      feedbackType: row.feedbackType.toUpperCase() as EventPayload<'feedback.submitted'>['feedbackType'],
+      severity: (row.severity?.toUpperCase() ?? null) as EventPayload<'feedback.submitted'>['severity'],
       entityIds: row.entityIds,
-      layers: row.layersTraversed,
+      layers: row.layersTraversed as EventPayload<'feedback.submitted'>['layers'],
       createdAt: row.createdAt.toISOString(),
-    },
-  });
+    });
 }
 
 /** A value the client sent about the answer must be the stored one: feedback cannot rewrite what was asked and answered. */
@@ -95,7 +93,7 @@ async function feedbackFromConversation(ctx: OperationsContext, input: FeedbackI
 async function saveFeedback(ctx: OperationsContext, input: FeedbackInput): Promise<FeedbackRow> {
   authorize(ctx.viewer, 'feedback.submit');
   const row = await feedbackFromConversation(ctx, input);
-  const saved = await insertFeedback(ctx.db, actorOf(ctx.viewer), row, ctx.services.feedbackLimits, toFeedbackEvent(ctx.services.streams.feedback));
+  const saved = await insertFeedback(ctx.db, actorOf(ctx.viewer), row, ctx.services.feedbackLimits, toFeedbackEvent(ctx.services.streamPrefix));
   await ctx.services.publishNow([`feedback:${saved.id}`]);
   return saved;
 }

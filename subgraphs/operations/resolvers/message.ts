@@ -1,11 +1,11 @@
 import { notFound } from '../../../lib/errors.js';
 import { authorize } from '../../../lib/policy.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
-import { actorOf } from '../access.js';
+import { actorOf } from './actor.js';
 import type { OperationsContext } from '../context.js';
-import { checkWritable } from '../session-status.js';
+import { checkWritable } from '../rules/session-status.js';
 import { insertMessage, maxMessageLength, searchMessages, type MessageRole, type MessageRow } from '../store/index.js';
-import { checkIdList, checkPageSize, checkUnitInterval } from '../validation.js';
+import { checkIdList, checkPageSize, checkUnitInterval } from '../rules/validation.js';
 import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 import { loadReadableSession } from './session.js';
 

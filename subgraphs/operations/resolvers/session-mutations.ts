@@ -1,8 +1,8 @@
 import { authorize } from '../../../lib/policy.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
-import { actorOf } from '../access.js';
+import { actorOf } from './actor.js';
 import type { OperationsContext } from '../context.js';
-import { checkRenamable, checkTransition } from '../session-status.js';
+import { checkRenamable, checkTransition } from '../rules/session-status.js';
 import { createSession, maxTitleLength, updateSession, type SessionRow, type SessionStatus } from '../store/index.js';
 import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 

@@ -1,11 +1,11 @@
 import { notFound } from '../../../lib/errors.js';
 import { authorize } from '../../../lib/policy.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
-import { toConnection } from '../connection.js';
+import { toConnection } from '../paging/connection.js';
 import type { OperationsContext } from '../context.js';
-import { decodeCursor } from '../cursor.js';
+import { decodeCursor } from '../paging/cursor.js';
 import { countSessions, listSessions, type SessionRow, type SessionStatus } from '../store/index.js';
-import { checkPageSize } from '../validation.js';
+import { checkPageSize } from '../rules/validation.js';
 
 interface PageArgs {
   first?: number | null;

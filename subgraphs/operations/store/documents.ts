@@ -1,5 +1,5 @@
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { KeysetCursor } from '../cursor.js';
+import type { KeysetCursor } from '../paging/cursor.js';
 import { writeAudit, type Actor } from './audit.js';
 import type { Database, Executor } from './db.js';
 import { enqueueEvent, type OutboxEvent } from './outbox.js';

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { notFound } from '../../../lib/errors.js';
-import type { KeysetCursor } from '../cursor.js';
+import type { KeysetCursor } from '../paging/cursor.js';
 import { writeAudit, type Actor } from './audit.js';
 import type { Database, Executor } from './db.js';
 import type { MessageRole } from './schema/columns.js';

@@ -1,24 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
-import { startConsumer, type Consumer } from '../../../lib/events.js';
+import { consumerGroups, type EventPayload } from '../../../lib/event-contracts.js';
+import type { Consumer } from '../../../lib/events.js';
 import type { Logger } from '../../../lib/logger.js';
+import { consume } from '../../../lib/typed-events.js';
 import type { Embedder } from '../embedder/embedder.js';
 import type { EntityStore } from '../store/entity-store.js';
 
-const entityTypes = ['DISEASE', 'TREATMENT', 'SYMPTOM', 'TEST', 'DRUG', 'GENE', 'PATHWAY', 'ORGANIZATION', 'STUDY'] as const;
-const layers = ['PERCEPTION', 'SEMANTIC', 'REASONING', 'APPLICATION'] as const;
-
-/** `entity.upserted` as the knowledge subgraph publishes it (docs/federation-contract.md). */
-export const entityUpsertedSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
-  type: z.enum(entityTypes),
-  layer: z.enum(layers),
-  description: z.string().nullish(),
-});
-
-export type EntityUpserted = z.infer<typeof entityUpsertedSchema>;
+export type EntityUpserted = EventPayload<'entity.upserted'>;
 
 export interface EntitySyncDependencies {
   entities: EntityStore;
@@ -47,23 +36,18 @@ export async function syncEntity(deps: EntitySyncDependencies, entity: EntityUps
 }
 
 /** Keeps `entity_embeddings` in step with the knowledge graph, incrementally, from `entity.upserted`. */
-export function startEntitySync(options: { redis: Redis; stream: string; consumer: string; deps: EntitySyncDependencies; logger: Logger; blockMs?: number }): Promise<Consumer> {
+export function startEntitySync(options: { redis: Redis; streamPrefix: string; consumer: string; deps: EntitySyncDependencies; logger: Logger; blockMs?: number }): Promise<Consumer> {
   const { logger } = options;
-  return startConsumer<unknown>(options.redis, {
-    stream: options.stream,
-    group: 'search-entities',
+  return consume(options.redis, {
+    prefix: options.streamPrefix,
+    stream: 'entities',
+    group: consumerGroups.searchEntities,
     consumer: options.consumer,
     logger,
     ...(options.blockMs !== undefined ? { blockMs: options.blockMs } : {}),
     handle: async (event) => {
-      if (event.type !== 'entity.upserted') return;
-      const parsed = entityUpsertedSchema.safeParse(event.payload);
-      if (!parsed.success) {
-        logger.error({ eventId: event.id, issues: parsed.error.issues }, 'malformed entity.upserted skipped');
-        return;
-      }
-      const outcome = await syncEntity(options.deps, parsed.data);
-      logger.debug({ eventId: event.id, entityId: parsed.data.id, outcome }, 'entity synced');
+      const outcome = await syncEntity(options.deps, event.payload);
+      logger.debug({ eventId: event.id, entityId: event.payload.id, outcome }, 'entity synced');
     },
   });
 }

@@ -1,26 +1,13 @@
 import type { Redis } from 'ioredis';
-import { publishEvent } from '../../../lib/events.js';
-import type { DocumentQuality } from './quality.js';
+import type { EventPayload } from '../../../lib/event-contracts.js';
+import { publish } from '../../../lib/typed-events.js';
 
-/** Stream names from docs/federation-contract.md, under EVENT_STREAM_PREFIX. */
-export function createStreamNames(prefix: string) {
-  return { ingest: `${prefix}:documents:ingest`, results: `${prefix}:documents:results`, entities: `${prefix}:entities` };
-}
-
-export type StreamNames = ReturnType<typeof createStreamNames>;
-
-export interface IngestRequestedPayload {
-  documentId: string;
-  filename: string;
-  title: string | null;
-  source: string | null;
-  content: string;
-}
+export type IngestRequestedPayload = EventPayload<'document.ingest.requested'>;
 
 export type IngestResult =
-  | { kind: 'started'; payload: { documentId: string } }
-  | { kind: 'completed'; payload: { documentId: string; chunkCount: number; quality: DocumentQuality } }
-  | { kind: 'failed'; payload: { documentId: string; reason: string } };
+  | { kind: 'started'; payload: EventPayload<'document.ingest.started'> }
+  | { kind: 'completed'; payload: EventPayload<'document.ingest.completed'> }
+  | { kind: 'failed'; payload: EventPayload<'document.ingest.failed'> };
 
 /** `ingest:<documentId>:<attempt>` -> `<attempt>`; the result event ids carry it on. */
 export function readAttempt(eventId: string, documentId: string): string {
@@ -28,10 +15,10 @@ export function readAttempt(eventId: string, documentId: string): string {
   return eventId.startsWith(prefix) && eventId.length > prefix.length ? eventId.slice(prefix.length) : eventId;
 }
 
-export function publishIngestResult(redis: Redis, streams: StreamNames, attempt: string, result: IngestResult): Promise<string> {
-  return publishEvent(redis, streams.results, {
-    id: `ingest-result:${result.payload.documentId}:${attempt}:${result.kind}`,
-    type: `document.ingest.${result.kind}`,
-    payload: result.payload,
-  });
+/** Publishes `document.ingest.<kind>`; its id (`ingest-result:<documentId>:<attempt>:<kind>`) makes a redelivery harmless. */
+export function publishIngestResult(redis: Redis, streamPrefix: string, attempt: string, result: IngestResult): Promise<string> {
+  const id = `ingest-result:${result.payload.documentId}:${attempt}:${result.kind}`;
+  if (result.kind === 'started') return publish(redis, streamPrefix, 'document.ingest.started', id, result.payload);
+  if (result.kind === 'completed') return publish(redis, streamPrefix, 'document.ingest.completed', id, result.payload);
+  return publish(redis, streamPrefix, 'document.ingest.failed', id, result.payload);
 }

@@ -1,13 +1,15 @@
 import type { Redis } from 'ioredis';
-import { startConsumer, type Consumer, type DurableEvent } from '../../../lib/events.js';
-import type { Logger } from '../../../lib/logger.js';
+import { consumerGroups } from '../../../lib/event-contracts.js';
 import { AppError } from '../../../lib/errors.js';
-import { publishIngestResult, readAttempt, type IngestRequestedPayload, type StreamNames } from './events.js';
+import type { Consumer } from '../../../lib/events.js';
+import type { Logger } from '../../../lib/logger.js';
+import { consume, type ReceivedEvent } from '../../../lib/typed-events.js';
+import { publishIngestResult, readAttempt } from './events.js';
 import { ingestDocument, IngestInputError, type IngestDependencies } from './ingest-document.js';
 
 export interface IngestConsumerOptions {
   redis: Redis;
-  streams: StreamNames;
+  streamPrefix: string;
   deps: IngestDependencies;
   logger: Logger;
   /** Consumer name inside the `search-ingest` group; one per process. */
@@ -25,10 +27,11 @@ export interface IngestConsumerOptions {
  * ids (`ingest-result:<documentId>:<attempt>:<kind>`), which the operations subgraph deduplicates.
  */
 export function startIngestConsumer(options: IngestConsumerOptions): Promise<Consumer> {
-  const { redis, streams, logger } = options;
-  return startConsumer<IngestRequestedPayload>(redis, {
-    stream: streams.ingest,
-    group: 'search-ingest',
+  const { redis, streamPrefix, logger } = options;
+  return consume(redis, {
+    prefix: streamPrefix,
+    stream: 'documentsIngest',
+    group: consumerGroups.searchIngest,
     consumer: options.consumer,
     logger,
     batchSize: 5,
@@ -37,21 +40,20 @@ export function startIngestConsumer(options: IngestConsumerOptions): Promise<Con
   });
 }
 
-export async function handleIngestEvent(options: IngestConsumerOptions, event: DurableEvent<IngestRequestedPayload>): Promise<void> {
-  const { redis, streams, deps, logger } = options;
-  if (event.type !== 'document.ingest.requested') return;
-  const documentId = String(event.payload?.documentId ?? '');
+export async function handleIngestEvent(options: IngestConsumerOptions, event: ReceivedEvent<'documentsIngest'>): Promise<void> {
+  const { redis, streamPrefix, deps, logger } = options;
+  const { documentId } = event.payload;
   const attempt = readAttempt(event.id, documentId);
-  await publishIngestResult(redis, streams, attempt, { kind: 'started', payload: { documentId } });
+  await publishIngestResult(redis, streamPrefix, attempt, { kind: 'started', payload: { documentId } });
   const started = Date.now();
   try {
     const { chunkCount, quality } = await ingestDocument(deps, event.payload);
-    await publishIngestResult(redis, streams, attempt, { kind: 'completed', payload: { documentId, chunkCount, quality } });
+    await publishIngestResult(redis, streamPrefix, attempt, { kind: 'completed', payload: { documentId, chunkCount, quality } });
     logger.info({ documentId, attempt, chunkCount, compositeScore: quality.compositeScore, ms: Date.now() - started }, 'document ingested');
   } catch (error) {
     const reason = describeFailure(error);
     logger.warn({ err: error, documentId, attempt }, 'document ingestion failed');
-    await publishIngestResult(redis, streams, attempt, { kind: 'failed', payload: { documentId, reason } });
+    await publishIngestResult(redis, streamPrefix, attempt, { kind: 'failed', payload: { documentId, reason } });
   }
 }
 

@@ -5,7 +5,14 @@ import { loadConfig, type Config } from '../../../lib/config.js';
 import { publishEvent, type DurableEvent } from '../../../lib/events.js';
 import type { ServiceHandle } from '../../../lib/http-server.js';
 import { createRedis } from '../../../lib/redis.js';
-import { createStreamNames, type IngestRequestedPayload, type StreamNames } from '../../../subgraphs/search/ingest/events.js';
+import { streamName } from '../../../lib/event-contracts.js';
+import type { IngestRequestedPayload } from '../../../subgraphs/search/ingest/events.js';
+
+/** The streams a search subgraph reads and writes, under a test's prefix. */
+function createStreamNames(prefix: string) {
+  return { ingest: streamName(prefix, 'documentsIngest'), results: streamName(prefix, 'documentsResults'), entities: streamName(prefix, 'entities') };
+}
+export type StreamNames = ReturnType<typeof createStreamNames>;
 import { startSearch, type StartSearchOptions } from '../../../subgraphs/search/server.js';
 import { createCollectionNames, createQdrantClient } from '../../../subgraphs/search/store/qdrant.js';
 
@@ -85,7 +92,7 @@ export async function readEvents(redis: Redis, stream: string): Promise<DurableE
   return entries.map(([, fields]) => {
     const record = new Map<string, string>();
     for (let index = 0; index + 1 < fields.length; index += 2) record.set(fields[index] as string, fields[index + 1] as string);
-    return { id: record.get('id') ?? '', type: record.get('type') ?? '', payload: JSON.parse(record.get('payload') ?? '{}') as Record<string, unknown>, publishedAt: record.get('publishedAt') ?? '' };
+    return { id: record.get('id') ?? '', type: record.get('type') ?? '', version: Number(record.get('version') ?? 1), payload: JSON.parse(record.get('payload') ?? '{}') as Record<string, unknown>, publishedAt: record.get('publishedAt') ?? '' };
   });
 }
 

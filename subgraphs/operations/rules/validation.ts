@@ -1,5 +1,5 @@
-import { badInput } from '../../lib/errors.js';
-import { storedMinimumGap } from './store/preference-pairs.js';
+import { badInput } from '../../../lib/errors.js';
+import { storedMinimumGap } from '../store/preference-pairs.js';
 
 /** Largest page any list returns. */
 export const maxPageSize = 100;

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { conflict } from '../../lib/errors.js';
-import type { Logger } from '../../lib/logger.js';
-import { withRedisLock } from '../../lib/redis-lock.js';
-import { refreshAnalyticsViews, type Database } from './store/index.js';
+import { conflict } from '../../../lib/errors.js';
+import type { Logger } from '../../../lib/logger.js';
+import { withRedisLock } from '../../../lib/redis-lock.js';
+import { refreshAnalyticsViews, type Database } from '../store/index.js';
 
 /** Longer than any refresh should take; the lock frees itself if its holder dies. */
 const lockTtlMs = 120_000;

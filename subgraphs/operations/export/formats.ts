@@ -1,4 +1,4 @@
-import type { ExportPairRow } from './store/index.js';
+import type { ExportPairRow } from '../store/index.js';
 
 export const exportFormats = ['dpo', 'sft', 'alpaca', 'sharegpt', 'openai', 'raw'] as const;
 export type ExportFormat = (typeof exportFormats)[number];

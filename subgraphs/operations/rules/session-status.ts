@@ -1,5 +1,5 @@
-import { conflict } from '../../lib/errors.js';
-import type { SessionStatus } from './store/schema/columns.js';
+import { conflict } from '../../../lib/errors.js';
+import type { SessionStatus } from '../store/schema/columns.js';
 
 /** The legal status changes: an ended session can only be archived; an archived one is final. */
 export const sessionTransitions: Readonly<Record<SessionStatus, readonly SessionStatus[]>> = {

@@ -1,5 +1,5 @@
-import type { Viewer } from '../../lib/auth.js';
-import type { Actor } from './store/index.js';
+import type { Viewer } from '../../../lib/auth.js';
+import type { Actor } from '../store/index.js';
 
 /** Who an audit row names: the verified caller. */
 export function actorOf(viewer: Viewer): Actor {

@@ -1,4 +1,4 @@
-import { badInput } from '../../lib/errors.js';
+import { badInput } from '../../../lib/errors.js';
 
 /** A position in a keyset ordered by (timestamp, id). */
 export interface KeysetCursor {

@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
 import { GraphQLError } from 'graphql';
-import { AppError, httpStatusOf } from '../../lib/errors.js';
-import { sendGraphQLError } from '../../lib/http-server.js';
-import type { Logger } from '../../lib/logger.js';
-import { authorize } from '../../lib/policy.js';
-import type { Admit } from '../../lib/subgraph/start-subgraph.js';
-import { exportFormats, formatPair, isExportFormat } from './export-formats.js';
-import { streamPreferencePairs } from './store/index.js';
-import { checkMinRatingGap } from './validation.js';
+import { AppError, httpStatusOf } from '../../../lib/errors.js';
+import { sendGraphQLError } from '../../../lib/http-server.js';
+import type { Logger } from '../../../lib/logger.js';
+import { authorize } from '../../../lib/policy.js';
+import type { Admit } from '../../../lib/subgraph/start-subgraph.js';
+import { exportFormats, formatPair, isExportFormat } from './formats.js';
+import { streamPreferencePairs } from '../store/index.js';
+import { checkMinRatingGap } from '../rules/validation.js';
 
 /** Path of the export endpoint: GET /export/preference-pairs?format=dpo&minRatingGap=2 */
 export const exportPath = '/export/preference-pairs';

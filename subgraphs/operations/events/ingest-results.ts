@@ -1,0 +1,45 @@
+import type { Redis } from 'ioredis';
+import { consumerGroups } from '../../../lib/event-contracts.js';
+import type { Consumer } from '../../../lib/events.js';
+import type { Logger } from '../../../lib/logger.js';
+import { consume, type ReceivedEvent } from '../../../lib/typed-events.js';
+import { applyIngestOutcome, type Database, type IngestOutcome } from '../store/index.js';
+
+/** What a result of the search subgraph (`document.ingest.*`) does to a document. */
+export function toIngestOutcome(event: ReceivedEvent<'documentsResults'>): { documentId: string; outcome: IngestOutcome } {
+  const { documentId } = event.payload;
+  if (event.type === 'document.ingest.started') return { documentId, outcome: { kind: 'started' } };
+  if (event.type === 'document.ingest.failed') return { documentId, outcome: { kind: 'failed', reason: event.payload.reason ?? 'unknown reason' } };
+  const scores = event.payload.quality ?? {};
+  return {
+    documentId,
+    outcome: {
+      kind: 'completed',
+      chunkCount: event.payload.chunkCount ?? 0,
+      quality: {
+        informationDensity: scores.informationDensity ?? null,
+        structuralClarity: scores.structuralClarity ?? null,
+        entityCoherence: scores.entityCoherence ?? null,
+        contextSufficiency: scores.contextSufficiency ?? null,
+        contextualRelevancy: scores.contextualRelevancy ?? null,
+        compositeScore: scores.compositeScore ?? null,
+      },
+    },
+  };
+}
+
+/** Consumes the search subgraph's ingest results into documents and document_quality (exactly once in effect). */
+export function startIngestResultConsumer(db: Database, redis: Redis, streamPrefix: string, logger: Logger): Promise<Consumer> {
+  return consume(redis, {
+    prefix: streamPrefix,
+    stream: 'documentsResults',
+    group: consumerGroups.operations,
+    consumer: `operations-${process.pid}`,
+    logger,
+    handle: async (event) => {
+      const { documentId, outcome } = toIngestOutcome(event);
+      const applied = await applyIngestOutcome(db, event.id, documentId, outcome);
+      logger.debug({ eventId: event.id, applied }, 'ingest result handled');
+    },
+  });
+}
