@@ -1,5 +1,5 @@
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { parse, type GraphQLSchema } from 'graphql';
 
 export interface SubgraphSdl {
   name: string;
@@ -15,9 +15,14 @@ export class CompositionError extends Error {
   }
 }
 
-/** Composes Federation v2 subgraph SDLs into a supergraph SDL; throws CompositionError listing every problem. */
-export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): string {
+/** Composes Federation v2 subgraph SDLs: the supergraph SDL and the API schema clients see; throws CompositionError listing every problem. */
+export function compose(subgraphs: readonly SubgraphSdl[]): { supergraphSdl: string; apiSchema: GraphQLSchema } {
   const result = composeServices(subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
   if (result.errors) throw new CompositionError(result.errors.map((error) => error.message));
-  return result.supergraphSdl;
+  return { supergraphSdl: result.supergraphSdl, apiSchema: result.schema.toAPISchema().toGraphQLJSSchema() };
+}
+
+/** The supergraph SDL of `compose`. */
+export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): string {
+  return compose(subgraphs).supergraphSdl;
 }

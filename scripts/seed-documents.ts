@@ -5,13 +5,16 @@ import { signDevToken } from '../lib/auth.js';
 import { loadConfig } from '../lib/config.js';
 import { requestGraphQL } from '../lib/graphql-client.js';
 
+/** The 20 demo documents the project ships (docs/corpus: MIT, source and licence beside them). */
+export const demoCorpusDir = join(import.meta.dirname, '..', 'docs', 'corpus', 'dda');
+
 /**
- * The demo corpus (../shared/corpus/dda, 20 markdown documents) ingested through the public API,
+ * The demo corpus (docs/corpus/dda, 20 markdown documents; licence and source beside them) ingested through the public API,
  * as any client would: `ingestDocument` on the gateway (or the operations subgraph), which hands
  * each document to the search subgraph by event. A file whose document already exists and is not
  * FAILED is left alone, so a second run adds nothing.
  *
- *   npm run seed:documents -- [--url http://127.0.0.1:4000/graphql] [--dir ../shared/corpus/dda] [--no-wait]
+ *   npm run seed:documents -- [--url http://127.0.0.1:4000/graphql] [--dir docs/corpus/dda] [--no-wait]
  */
 export interface SeedDocumentsOptions {
   /** GraphQL endpoint: the gateway, or the operations subgraph directly. */
@@ -97,7 +100,7 @@ function readFlag(name: string): string | undefined {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const config = loadConfig();
   const url = readFlag('url') ?? `http://127.0.0.1:${config.ports.gateway}/graphql`;
-  const dir = resolve(readFlag('dir') ?? join(import.meta.dirname, '../../shared/corpus/dda'));
+  const dir = resolve(readFlag('dir') ?? demoCorpusDir);
   const token = await signDevToken(config.auth, { sub: 'seed-documents', role: 'service' });
   const result = await seedDocuments({ url, token, dir, wait: !process.argv.includes('--no-wait'), log: (line) => console.log(line) });
   console.log(`seed:documents: ${result.ingested.length} ingested, ${result.skipped} already there, ${result.failed.length} failed (${basename(dir)} via ${url})`);

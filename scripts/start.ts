@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signDevToken } from '../lib/auth.js';
 import { ConfigError, loadConfig, type Config } from '../lib/config.js';
@@ -9,7 +8,6 @@ import type { ServiceHandle } from '../lib/http-server.js';
 import { createRedis } from '../lib/redis.js';
 import { stopDeadlineMs, stopOnSignals } from '../lib/shutdown.js';
 import { startGateway } from '../gateway/server.js';
-import { projectRoot } from '../stack/paths.js';
 import { stackDown, stackUp } from '../stack/stack.js';
 import { StackError } from '../stack/store.js';
 import { startKnowledge } from '../subgraphs/knowledge/server.js';
@@ -19,7 +17,7 @@ import { migrateDatabase } from '../subgraphs/operations/store/migrate.js';
 import { startOperations } from '../subgraphs/operations/server.js';
 import { startSearch } from '../subgraphs/search/server.js';
 import { seedConversations } from './seed-conversations.js';
-import { seedDocuments } from './seed-documents.js';
+import { demoCorpusDir, seedDocuments } from './seed-documents.js';
 
 /**
  * `npm start [-- --no-demo-data]`: the whole system with demo data. Brings the stores up (reusing running ones),
@@ -88,7 +86,7 @@ Ctrl-C stops everything this run started.
 /** The demo data that is missing: the knowledge graph, the 20 documents, conversations with feedback. */
 async function seedDemoData(config: Config, url: string, serviceToken: string): Promise<void> {
   await seedKnowledgeIfEmpty(config, url, serviceToken);
-  const documents = await seedDocuments({ url, token: serviceToken, dir: join(projectRoot, '..', 'shared', 'corpus', 'dda'), log: step });
+  const documents = await seedDocuments({ url, token: serviceToken, dir: demoCorpusDir, log: step });
   step(`documents: ${documents.ingested.length} ingested, ${documents.skipped} already there, ${documents.failed.length} failed`);
   const demoPatients = generateSeedGraph(1).patients.slice(0, 12).map((patient) => patient.id);
   const conversations = await seedConversations({ url, token: serviceToken, patientIds: demoPatients });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config.js';
-import { createEmbedder } from '../../subgraphs/search/embedder/embedder.js';
+import { createEmbedder } from '../../subgraphs/search/embedder/create-embedder.js';
 import { createHttpEmbedder } from '../../subgraphs/search/embedder/http-embedder.js';
 import { createUseEmbedder } from '../../subgraphs/search/embedder/use-embedder.js';
 import { embedBagOfWords, startEmbeddingServer, type EmbeddingServer } from './support/embedding-server.js';

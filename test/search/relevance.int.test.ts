@@ -27,7 +27,7 @@ const questions: [string, string][] = [
   ['What are the clinical encounter records for IBD patients?', 'ibd_template_dda'],
 ];
 
-const corpusDir = join(import.meta.dirname, '../../../shared/corpus/dda');
+const corpusDir = join(import.meta.dirname, '../../docs/corpus/dda');
 let env: SearchEnv;
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { startOperations } from '../../subgraphs/operations/server.js';
 import { seedDocuments } from '../../scripts/seed-documents.js';
 import { createTestConfig, startSearchEnv, type SearchEnv } from './support/search-env.js';
 
-const corpusDir = join(import.meta.dirname, '../../../shared/corpus/dda');
+const corpusDir = join(import.meta.dirname, '../../docs/corpus/dda');
 const config = createTestConfig();
 const run = randomUUID().slice(0, 8);
 let search: SearchEnv;

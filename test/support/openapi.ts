@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 
 /**
  * Validates Qdrant response bodies against Qdrant's published OpenAPI description
- * (`../shared/qdrant/openapi.json` beside the project), the contract of the stand-in.
+ * (`stack/qdrant/openapi.json`, a copy of the one Qdrant publishes), the contract of the stand-in.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -13,7 +13,7 @@ interface Operation {
   responses?: Record<string, { content?: Record<string, { schema?: Json }> }>;
 }
 
-export const qdrantOpenApiPath = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'qdrant', 'openapi.json');
+export const qdrantOpenApiPath = resolve(import.meta.dirname, '..', '..', 'stack', 'qdrant', 'openapi.json');
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const unsignedFormats = ['uint', 'uint8', 'uint16', 'uint32', 'uint64'];

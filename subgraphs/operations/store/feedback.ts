@@ -5,10 +5,9 @@ import type { Database, Executor } from './db.js';
 import { enqueueEvent, type OutboxEvent } from './outbox.js';
 import { derivePreferencePairs } from './preference-pairs.js';
 import type { FeedbackType, Severity } from './schema/columns.js';
-import { feedback, messages } from './schema/index.js';
+import { feedback, messages, type FeedbackRow } from './schema/index.js';
 import type { MessageRow } from './messages.js';
 
-export type FeedbackRow = typeof feedback.$inferSelect;
 
 export function findFeedbackBySessionIds(db: Executor, sessionIds: readonly string[]): Promise<FeedbackRow[]> {
   return db

@@ -11,5 +11,6 @@ export * from './preference-pairs.js';
 export * from './sessions.js';
 export * from './schema/columns.js';
 export { maxDocumentLength } from './schema/documents.js';
+export type { FeedbackRow } from './schema/feedback.js';
 export { maxMessageLength, maxTitleLength } from './schema/sessions.js';
 export * from './query-analytics.js';

@@ -1,7 +1,6 @@
 import { desc, gte, sql } from 'drizzle-orm';
 import type { Executor } from './db.js';
-import type { FeedbackRow } from './feedback.js';
-import { preferencePairs } from './schema/index.js';
+import { preferencePairs, type FeedbackRow } from './schema/index.js';
 
 export type PreferencePairRow = typeof preferencePairs.$inferSelect;
 

@@ -39,6 +39,8 @@ export const feedback = pgTable(
   ],
 );
 
+export type FeedbackRow = typeof feedback.$inferSelect;
+
 export const pairSources = ['correction', 'rating_gap'] as const;
 
 export const preferencePairs = pgTable(
