@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import { eventContracts, isEventType, streamName, type EventOf, type EventPayload, type EventType, type StreamKey } from './event-contracts.js';
-import { publishEvent, startConsumer, type Consumer, type DurableEvent } from './events.js';
-import type { Logger } from './logger.js';
+import { publishEvent, startConsumer, type Consumer, type ConsumerOptions, type DurableEvent } from './events.js';
 
 /** An event about to leave, checked against its contract: what an outbox row holds, too. */
 export interface OutgoingEvent {
@@ -45,16 +44,8 @@ export function readEvent(stream: StreamKey, event: DurableEvent<unknown>): Rece
   return { id: event.id, type: event.type, version: event.version, payload: parsed.data, publishedAt: event.publishedAt } as Received<EventType>;
 }
 
-interface ConsumeCommon<S extends StreamKey> {
-  prefix: string;
-  stream: S;
-  group: string;
-  consumer: string;
-  logger: Logger;
-  batchSize?: number;
-  blockMs?: number;
-  claimIdleMs?: number;
-}
+/** The transport's options (lib/events), with the stream named by its contract key under `prefix`. */
+type ConsumeCommon<S extends StreamKey> = Omit<ConsumerOptions<unknown>, 'stream' | 'handle' | 'handleBatch'> & { prefix: string; stream: S };
 
 export type ConsumeOptions<S extends StreamKey> = ConsumeCommon<S> &
   ({ handle: (event: ReceivedEvent<S>) => Promise<void>; handleBatch?: never } | { handleBatch: (events: ReceivedEvent<S>[]) => Promise<void>; handle?: never });
@@ -65,7 +56,7 @@ export type ConsumeOptions<S extends StreamKey> = ConsumeCommon<S> &
  * is logged and acknowledged: it would fail the same way on every retry.
  */
 export function consume<S extends StreamKey>(redis: Redis, options: ConsumeOptions<S>): Promise<Consumer> {
-  const { prefix, stream, logger } = options;
+  const { prefix, stream, logger, handle, handleBatch, ...transport } = options;
   // readEvent checked the type against the stream: what it returns is one of the stream's events
   const accept = (raw: DurableEvent<unknown>): ReceivedEvent<S>[] => {
     const event = readEvent(stream, raw);
@@ -73,20 +64,8 @@ export function consume<S extends StreamKey>(redis: Redis, options: ConsumeOptio
     logger.error({ stream: streamName(prefix, stream), eventId: raw.id, type: raw.type, problem: event.problem }, 'event breaks its contract: acknowledged and skipped');
     return [];
   };
-  const common = {
-    stream: streamName(prefix, stream),
-    group: options.group,
-    consumer: options.consumer,
-    logger,
-    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-    ...(options.blockMs !== undefined ? { blockMs: options.blockMs } : {}),
-    ...(options.claimIdleMs !== undefined ? { claimIdleMs: options.claimIdleMs } : {}),
-  };
-  if (options.handleBatch) {
-    const handleBatch = options.handleBatch;
-    return startConsumer<unknown>(redis, { ...common, handleBatch: (events) => handleBatch(events.flatMap(accept)) });
-  }
-  const handle = options.handle;
+  const common = { ...transport, stream: streamName(prefix, stream), logger };
+  if (handleBatch) return startConsumer<unknown>(redis, { ...common, handleBatch: (events) => handleBatch(events.flatMap(accept)) });
   return startConsumer<unknown>(redis, {
     ...common,
     handle: async (raw) => {

@@ -1,9 +1,10 @@
-import { knowledgeSdl } from './knowledge/schema.js';
-import { operationsSdl } from './operations/schema.js';
-import { searchSdl } from './search/schema.js';
+import { readFileSync } from 'node:fs';
 
-/** The three subgraphs' SDL, as each serves it, by name: what the supergraph is composed from. */
-export const subgraphSdl = { knowledge: knowledgeSdl, operations: operationsSdl, search: searchSdl } as const;
+/** The three subgraphs, by name. */
+export const subgraphNames = ['knowledge', 'operations', 'search'] as const;
+export type SubgraphName = (typeof subgraphNames)[number];
 
-export type SubgraphName = keyof typeof subgraphSdl;
-export const subgraphNames = Object.keys(subgraphSdl) as SubgraphName[];
+/** Each subgraph's SDL as written in its `schema.graphql`, read once: what it serves and what the supergraph is composed from. */
+export const subgraphSdl = Object.fromEntries(
+  subgraphNames.map((name) => [name, readFileSync(new URL(`./${name}/schema.graphql`, import.meta.url), 'utf8')]),
+) as Record<SubgraphName, string>;

@@ -30,11 +30,17 @@ export interface RequestScope {
 /** Routes beside /graphql that need the same door (auth, limits) as GraphQL requests. */
 export type Admit = (req: Parameters<RouteHandler>[0]) => Promise<AdmittedRequest>;
 
+/** What the skeleton gives a subgraph to build itself with: its logger and its metrics registry. */
+export interface SubgraphKit {
+  logger: Logger;
+  /** /metrics serves it, with the request metrics added. */
+  metrics: Registry;
+}
+
 /** One subgraph, as lib/subgraph starts it. Each subgraph's server.ts builds one from its stores. */
 export interface SubgraphDefinition<TContext extends RequestScope> {
-  name: string;
-  typeDefs: DocumentNode;
-  resolvers: Resolvers<TContext>;
+  /** SDL and resolvers (each subgraph's schema.ts and resolvers/). */
+  schema: { typeDefs: DocumentNode; resolvers: Resolvers<TContext> };
   /** Readies the store (migrations, constraints, collections); idempotent, runs before anything is served. */
   prepare?(): Promise<void>;
   /** The per-request context on top of the request scope (fresh DataLoaders: no cache crosses callers). */
@@ -42,8 +48,6 @@ export interface SubgraphDefinition<TContext extends RequestScope> {
   readiness: Record<string, ReadinessCheck>;
   routes?(admit: Admit): Record<string, RouteHandler>;
   plugins?: ApolloServerPlugin<TContext>[];
-  /** Where the subgraph's own metrics live; /metrics serves it with the request metrics added. */
-  metrics?: Registry;
   /** Starts background work (event consumers, relays, schedules) once prepared; returns what stops it. */
   startBackground?(): Promise<() => Promise<void>>;
   /** Releases the stores, after the server has drained and the background work stopped. */
@@ -51,8 +55,10 @@ export interface SubgraphDefinition<TContext extends RequestScope> {
 }
 
 export interface StartSubgraphOptions {
+  name: string;
   port: number;
   host?: string;
+  /** Default: a logger named after the subgraph. */
   logger?: Logger;
 }
 
@@ -63,31 +69,37 @@ export interface StartSubgraphOptions {
  * address, body size); apply the query limits and error masking (lib/apollo-server); serve
  * /graphql, /healthz, /readyz (with saturation) and /metrics; stop in order.
  */
-export async function startSubgraph<TContext extends RequestScope>(config: Config, definition: SubgraphDefinition<TContext>, options: StartSubgraphOptions): Promise<ServiceHandle> {
-  const logger = options.logger ?? createLogger(config, definition.name);
+export async function startSubgraph<TContext extends RequestScope>(
+  config: Config,
+  options: StartSubgraphOptions,
+  define: (kit: SubgraphKit) => SubgraphDefinition<TContext>,
+): Promise<ServiceHandle> {
+  const { name } = options;
+  const logger = options.logger ?? createLogger(config, name);
+  const registry = new Registry();
+  const definition = define({ logger, metrics: registry });
   await definition.prepare?.();
-  const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]);
-  checkResolversAgainstSchema(schema, definition.resolvers);
+  const schema = buildSubgraphSchema([definition.schema]);
+  checkResolversAgainstSchema(schema, definition.schema.resolvers);
   guardEntities(schema);
   applyTypeVisibility(schema);
 
-  const registry = definition.metrics ?? new Registry();
-  collectDefaultMetrics({ register: registry, prefix: `${definition.name}_` });
-  const redis = createRedis(config.redis.url, `${definition.name}-limits`, { autoPipelining: true });
+  collectDefaultMetrics({ register: registry, prefix: `${name}_` });
+  const redis = createRedis(config.redis.url, `${name}-limits`, { autoPipelining: true });
   const admit = createAdmission({
     verify: createCachedVerifier(createTokenVerifier(config.auth)),
     addressGuard: createAddressGuard({ max: config.rateLimits.unauthenticatedPerAddress, windowSeconds: config.rateLimits.windowSeconds }),
-    rateLimiter: createRateLimiter(redis, { max: config.rateLimits.subgraph, windowSeconds: config.rateLimits.windowSeconds, keyPrefix: `sg:${definition.name}:rl:`, logger }),
+    rateLimiter: createRateLimiter(redis, { max: config.rateLimits.subgraph, windowSeconds: config.rateLimits.windowSeconds, keyPrefix: `sg:${name}:rl:`, logger }),
     limits: config.limits,
   });
   const apollo = createSchemaServer<TContext>(schema, {
     config,
     logger,
-    plugins: [createRequestMetricsPlugin<TContext>(registry, definition.name), ...(definition.plugins ?? [])],
+    plugins: [createRequestMetricsPlugin<TContext>(registry, name), ...(definition.plugins ?? [])],
   });
   const stopBackground = (await definition.startBackground?.()) ?? (async () => undefined);
   const handle = await serveGraphQL<TContext, AdmittedRequest>({
-    name: definition.name,
+    name,
     apollo,
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
@@ -106,6 +118,6 @@ export async function startSubgraph<TContext extends RequestScope>(config: Confi
       await redis.quit().catch(() => redis.disconnect());
     },
   });
-  logger.info({ url: handle.url }, `${definition.name} subgraph listening`);
+  logger.info({ url: handle.url }, `${name} subgraph listening`);
   return handle;
 }

@@ -1,17 +1,16 @@
+import { parse } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
-import { Registry } from 'prom-client';
 import type { Config } from '../../lib/config.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
-import { createLogger } from '../../lib/logger.js';
 import { createRedis } from '../../lib/redis.js';
 import { startSubgraph } from '../../lib/subgraph/start-subgraph.js';
+import { subgraphSdl } from '../sdl.js';
 import type { KnowledgeContext } from './context.js';
 import { createEntityPublisher } from './entity-events.js';
 import { startFeedbackConsumer } from './feedback-consumer.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
-import { knowledgeTypeDefs } from './schema.js';
 import { createNeo4jDriver, pingNeo4j } from './store/driver.js';
 import { ensureKnowledgeSchema } from './store/schema-setup.js';
 
@@ -25,31 +24,22 @@ export interface KnowledgeOptions {
 
 /** Starts the knowledge subgraph; constraints and indexes are ensured first. */
 export async function startKnowledge(config: Config, port = config.ports.knowledge, options: KnowledgeOptions = {}): Promise<ServiceHandle> {
-  const logger = createLogger(config, 'knowledge');
   const driver = options.driver ?? createNeo4jDriver(config.neo4j);
   const redis = options.redis ?? createRedis(config.redis.url, 'knowledge');
   const publishEntities = createEntityPublisher(redis, config.eventStreamPrefix);
-  const registry = new Registry();
-  return startSubgraph<KnowledgeContext>(
-    config,
-    {
-      name: 'knowledge',
-      typeDefs: knowledgeTypeDefs,
-      resolvers,
-      prepare: () => ensureKnowledgeSchema(driver),
-      context: (scope) => ({ ...scope, driver, loaders: createLoaders(driver), publishEntities }),
-      readiness: { neo4j: () => pingNeo4j(driver), redis: async () => (await redis.ping()) === 'PONG' },
-      metrics: registry,
-      startBackground: async () => {
-        if (options.consumeFeedback === false) return async () => undefined;
-        const consumer = await startFeedbackConsumer({ redis, driver, streamPrefix: config.eventStreamPrefix, logger, publishEntities, registry });
-        return () => consumer.stop();
-      },
-      close: async () => {
-        if (!options.redis) redis.disconnect();
-        if (!options.driver) await driver.close();
-      },
+  return startSubgraph<KnowledgeContext>(config, { name: 'knowledge', port }, ({ logger, metrics }) => ({
+    schema: { typeDefs: parse(subgraphSdl.knowledge), resolvers },
+    prepare: () => ensureKnowledgeSchema(driver),
+    context: (scope) => ({ ...scope, driver, loaders: createLoaders(driver), publishEntities }),
+    readiness: { neo4j: () => pingNeo4j(driver), redis: async () => (await redis.ping()) === 'PONG' },
+    startBackground: async () => {
+      if (options.consumeFeedback === false) return async () => undefined;
+      const consumer = await startFeedbackConsumer({ redis, driver, streamPrefix: config.eventStreamPrefix, logger, publishEntities, registry: metrics });
+      return () => consumer.stop();
     },
-    { port, logger },
-  );
+    close: async () => {
+      if (!options.redis) redis.disconnect();
+      if (!options.driver) await driver.close();
+    },
+  }));
 }

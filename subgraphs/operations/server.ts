@@ -1,10 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { parse } from 'graphql';
 import type pg from 'pg';
 import type { Config } from '../../lib/config.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
-import { createLogger, type Logger } from '../../lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import { createRedis } from '../../lib/redis.js';
 import { startSubgraph } from '../../lib/subgraph/start-subgraph.js';
+import { subgraphSdl } from '../sdl.js';
 import type { OperationsContext, OperationsServices } from './context.js';
 import { startQueryAnalyticsConsumer } from './events/analytics.js';
 import { startIngestResultConsumer } from './events/ingest-results.js';
@@ -13,7 +15,6 @@ import { createExportRoute, exportPath } from './export/route.js';
 import { createViewRefresher } from './jobs/view-refresh.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
-import { operationsTypeDefs } from './schema.js';
 import { createDatabase, createPool, migrateDatabase, pingDatabase, publishPendingEvents } from './store/index.js';
 
 export interface OperationsOptions {
@@ -28,28 +29,23 @@ export interface OperationsOptions {
 
 /** Starts the operations subgraph over PostgreSQL: migrations first, then the event consumers, relay and view refresh. */
 export async function startOperations(config: Config, port = config.ports.operations, options: OperationsOptions = {}): Promise<ServiceHandle> {
-  const logger = options.logger ?? createLogger(config, 'operations');
   const pool = options.pool ?? createPool(config.postgres.url);
   const db = createDatabase(pool);
   const redis = createRedis(config.redis.url, 'operations');
-  const refresher = createViewRefresher(db, redis, `${config.eventStreamPrefix}:lock:operations:analytics-refresh`, logger);
-  const publish = publishOutboxRow(redis);
-  const services: OperationsServices = {
-    streamPrefix: config.eventStreamPrefix,
-    publishNow: async (eventIds) => {
-      // the change is committed: a failed publish stays in the outbox for the relay
-      await publishPendingEvents(db, publish, { eventIds, streamPrefix: config.eventStreamPrefix }).catch((error: unknown) => logger.warn({ err: error, eventIds }, 'publish after commit failed; the relay will retry'));
-    },
-    refreshViews: () => refresher.refreshNow(),
-    feedbackLimits: config.feedbackLimits,
-  };
-
-  return startSubgraph<OperationsContext>(
-    config,
-    {
-      name: 'operations',
-      typeDefs: operationsTypeDefs,
-      resolvers,
+  return startSubgraph<OperationsContext>(config, { name: 'operations', port, ...(options.logger ? { logger: options.logger } : {}) }, ({ logger }) => {
+    const refresher = createViewRefresher(db, redis, `${config.eventStreamPrefix}:lock:operations:analytics-refresh`, logger);
+    const publish = publishOutboxRow(redis);
+    const services: OperationsServices = {
+      streamPrefix: config.eventStreamPrefix,
+      publishNow: async (eventIds) => {
+        // the change is committed: a failed publish stays in the outbox for the relay
+        await publishPendingEvents(db, publish, { eventIds, streamPrefix: config.eventStreamPrefix }).catch((error: unknown) => logger.warn({ err: error, eventIds }, 'publish after commit failed; the relay will retry'));
+      },
+      refreshViews: () => refresher.refreshNow(),
+      feedbackLimits: config.feedbackLimits,
+    };
+    return {
+      schema: { typeDefs: parse(subgraphSdl.operations), resolvers },
       prepare: () => migrateDatabase(config),
       context: (scope) => ({ ...scope, db, loaders: createLoaders(db), services }),
       readiness: {
@@ -72,7 +68,6 @@ export async function startOperations(config: Config, port = config.ports.operat
         redis.disconnect();
         if (!options.pool) await pool.end();
       },
-    },
-    { port, logger },
-  );
+    };
+  });
 }

@@ -16,7 +16,6 @@ export async function findPassages(
   options: { keepText: boolean } = { keepText: false },
 ): Promise<ScoredChunk[]> {
   const { services, loaders } = context;
-  await services.ensureCollections();
   const [vector, known] = await Promise.all([
     loaders.queryVector.load(text).catch((error: unknown) => {
       throw Object.assign(new AppError('UNAVAILABLE', 'Semantic search is unavailable: the embedding model did not answer. Try again shortly.'), { cause: error });

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
+import { parse } from 'graphql';
 import type { Config } from '../../lib/config.js';
 import type { Consumer } from '../../lib/events.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
-import { createLogger } from '../../lib/logger.js';
 import { createRedis } from '../../lib/redis.js';
 import { startSubgraph } from '../../lib/subgraph/start-subgraph.js';
+import { subgraphSdl } from '../sdl.js';
 import type { SearchContext } from './context.js';
 import { createEmbedder } from './embedder/create-embedder.js';
 import type { Embedder } from './embedder/embedder.js';
@@ -15,7 +16,6 @@ import { startIngestConsumer } from './ingest/ingest-consumer.js';
 import { createLoaders } from './loaders.js';
 import { fieldErrorsPlugin } from './resolvers/guard-field.js';
 import { resolvers } from './resolvers/index.js';
-import { searchTypeDefs } from './schema.js';
 import type { SearchServices } from './services.js';
 import { createChunkStore } from './store/chunk-store.js';
 import { createCollectionGuard, DimensionMismatchError, ensureCollections } from './store/collections.js';
@@ -26,10 +26,11 @@ import { createQueryLogStore } from './store/query-log-store.js';
 export interface StartSearchOptions {
   /** Default: from config (USE offline, or the EMBEDDINGS_URL endpoint). */
   embedder?: Embedder;
-  /** Run the ingest and entity-sync consumers in this process; default true. */
-  consumers?: boolean;
-  /** Blocking read time of the consumers; default 1000 ms (tests use less, to stop fast). */
-  consumerBlockMs?: number;
+  /**
+   * The ingest and entity-sync consumers: run in this process (default), not (`false`), or run
+   * with a shorter blocking read (tests stop faster with `{ blockMs: 100 }`).
+   */
+  consumers?: boolean | { blockMs: number };
 }
 
 /**
@@ -38,28 +39,23 @@ export interface StartSearchOptions {
  * starts anyway when Qdrant is down (search fields report it until it is back).
  */
 export async function startSearch(config: Config, port = config.ports.search, options: StartSearchOptions = {}): Promise<ServiceHandle> {
-  const logger = createLogger(config, 'search');
   const embedder = options.embedder ?? createEmbedder(config.embeddings);
   const redis = createRedis(config.redis.url, 'search');
   const qdrant = createQdrantClient(config.qdrant);
   const names = createCollectionNames(config.qdrant.collectionPrefix);
   const guard = createCollectionGuard(() => ensureCollections(qdrant, names, embedder.dimension, embedder.model));
-  const queryLog = createQueryLog({ store: createQueryLogStore(qdrant, names.queries), model: embedder.model, logger, redis, retentionDays: config.search.queryLogRetentionDays, lockKey: `${config.eventStreamPrefix}:lock:search:query-log-purge` });
-  const services: SearchServices = {
-    chunks: createChunkStore(qdrant, names.chunks),
-    entities: createEntityStore(qdrant, names.entities),
-    queryEmbedder: createQueryEmbedder({ embedder, redis, logger }),
-    queryLog,
-    ensureCollections: guard,
-    logger,
-  };
-
-  const handle = await startSubgraph<SearchContext>(
-    config,
-    {
-      name: 'search',
-      typeDefs: searchTypeDefs,
-      resolvers,
+  return startSubgraph<SearchContext>(config, { name: 'search', port }, ({ logger }) => {
+    const queryLog = createQueryLog({ store: createQueryLogStore(qdrant, names.queries), model: embedder.model, logger, redis, retentionDays: config.search.queryLogRetentionDays, lockKey: `${config.eventStreamPrefix}:lock:search:query-log-purge` });
+    const services: SearchServices = {
+      chunks: createChunkStore(qdrant, names.chunks),
+      entities: createEntityStore(qdrant, names.entities),
+      queryEmbedder: createQueryEmbedder({ embedder, redis, logger }),
+      queryLog,
+      ensureCollections: guard,
+      logger,
+    };
+    return {
+      schema: { typeDefs: parse(subgraphSdl.search), resolvers },
       prepare: async () => {
         try {
           await Promise.all([guard(), embedder.warm()]);
@@ -70,6 +66,7 @@ export async function startSearch(config: Config, port = config.ports.search, op
           }
           logger.warn({ err: error }, 'vector store not ready at start-up; search fields report it until it answers');
         }
+        logger.info({ embedder: embedder.model, dimension: embedder.dimension, collections: names }, 'search subgraph prepared');
       },
       context: (scope) => ({ ...scope, services, loaders: createLoaders(services), fieldErrors: [] }),
       readiness: {
@@ -82,10 +79,10 @@ export async function startSearch(config: Config, port = config.ports.search, op
       plugins: [fieldErrorsPlugin],
       startBackground: async () => {
         const consumers: Consumer[] = [];
-        if (options.consumers ?? true) {
+        if (options.consumers !== false) {
           const streamPrefix = config.eventStreamPrefix;
           const consumer = `search-${hostname()}-${process.pid}`;
-          const blockMs = options.consumerBlockMs;
+          const blockMs = typeof options.consumers === 'object' ? options.consumers.blockMs : undefined;
           const deps = { chunks: services.chunks, entities: services.entities, embedder, ensureCollections: guard };
           consumers.push(await startIngestConsumer({ redis, streamPrefix, deps, logger, consumer, ...(blockMs ? { blockMs } : {}) }));
           consumers.push(await startEntitySync({ redis, streamPrefix, consumer, deps, logger, ...(blockMs ? { blockMs } : {}) }));
@@ -100,9 +97,6 @@ export async function startSearch(config: Config, port = config.ports.search, op
       close: async () => {
         await redis.quit().catch(() => redis.disconnect());
       },
-    },
-    { port, logger },
-  );
-  logger.info({ embedder: embedder.model, dimension: embedder.dimension, collections: names }, 'search subgraph ready');
-  return handle;
+    };
+  });
 }

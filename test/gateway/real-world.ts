@@ -47,7 +47,7 @@ export async function startRealWorld(options: RealWorldOptions = {}): Promise<Re
   await createSmallGraph(driver, prefix);
   const knowledge = await startKnowledge(config, 0, { driver, consumeFeedback: false });
   const operations = await startOperations(config, 0);
-  const search = await startSearch(config, 0, { consumers: options.ingest ?? false, consumerBlockMs: 100 });
+  const search = await startSearch(config, 0, { consumers: options.ingest ? { blockMs: 100 } : false });
   const subgraphs = [knowledge, operations, search];
   const gateways: ServiceHandle[] = [];
   const file = join(await mkdtemp(join(tmpdir(), 'gateway-real-')), 'supergraph.graphql');

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { EntityType, Layer, RelationType } from '../rules.js';
 import type { EntityInput, PatientInput, RelationInput } from '../store/seed-writes.js';
-import { allergens, extraSymptoms, genes, organizations, pathways, tests, treatments } from './catalog-context.js';
-import { contraindications, diseases, drugs } from './catalog.js';
+import { catalog } from './catalog.js';
+
+const { allergens, contraindications, diseases, drugs, extraSymptoms, genes, organizations, pathways, tests, treatments } = catalog;
 
 export interface SeedGraph {
   entities: EntityInput[];

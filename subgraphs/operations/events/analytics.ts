@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { consumerGroups } from '../../../lib/event-contracts.js';
 import type { Consumer } from '../../../lib/events.js';
 import type { Logger } from '../../../lib/logger.js';
-import { consume, type ReceivedEvent } from '../../../lib/typed-events.js';
+import type { ReceivedEvent } from '../../../lib/typed-events.js';
+import { consumeAsOperations } from './consume.js';
 import { insertQueryAnalytics, type Database, type QueryAnalyticsEntry } from '../store/index.js';
 
 /** The query_analytics row of a gateway `query.completed` event. */
@@ -26,11 +26,9 @@ export function toQueryAnalyticsEntry(event: ReceivedEvent<'analytics'>): QueryA
  * than per operation.
  */
 export function startQueryAnalyticsConsumer(db: Database, redis: Redis, streamPrefix: string, logger: Logger): Promise<Consumer> {
-  return consume(redis, {
+  return consumeAsOperations(redis, {
     prefix: streamPrefix,
     stream: 'analytics',
-    group: consumerGroups.operations,
-    consumer: `operations-${process.pid}`,
     logger,
     batchSize: 500,
     handleBatch: async (events) => {

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { consumerGroups } from '../../../lib/event-contracts.js';
 import type { Consumer } from '../../../lib/events.js';
 import type { Logger } from '../../../lib/logger.js';
-import { consume, type ReceivedEvent } from '../../../lib/typed-events.js';
+import type { ReceivedEvent } from '../../../lib/typed-events.js';
+import { consumeAsOperations } from './consume.js';
 import { applyIngestOutcome, type Database, type IngestOutcome } from '../store/index.js';
 
 /** What a result of the search subgraph (`document.ingest.*`) does to a document. */
@@ -30,11 +30,9 @@ export function toIngestOutcome(event: ReceivedEvent<'documentsResults'>): { doc
 
 /** Consumes the search subgraph's ingest results into documents and document_quality (exactly once in effect). */
 export function startIngestResultConsumer(db: Database, redis: Redis, streamPrefix: string, logger: Logger): Promise<Consumer> {
-  return consume(redis, {
+  return consumeAsOperations(redis, {
     prefix: streamPrefix,
     stream: 'documentsResults',
-    group: consumerGroups.operations,
-    consumer: `operations-${process.pid}`,
     logger,
     handle: async (event) => {
       const { documentId, outcome } = toIngestOutcome(event);

@@ -1,4 +1,3 @@
-import { notFound } from '../../../lib/errors.js';
 import { authorize } from '../../../lib/policy.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import { actorOf } from './actor.js';
@@ -7,7 +6,7 @@ import { checkWritable } from '../rules/session-status.js';
 import { insertMessage, maxMessageLength, searchMessages, type MessageRole, type MessageRow } from '../store/index.js';
 import { checkIdList, checkPageSize, checkUnitInterval } from '../rules/validation.js';
 import { checkOptionalText, checkText } from '../../../lib/text-input.js';
-import { loadReadableSession } from './session.js';
+import { loadReadable } from './readable.js';
 
 /** Longest search text accepted. */
 const maxSearchLength = 500;
@@ -21,13 +20,6 @@ interface PostMessageArgs {
     confidence?: number | null;
     mentions?: string[] | null;
   };
-}
-
-async function loadReadableMessage(ctx: OperationsContext, id: string): Promise<MessageRow> {
-  const message = await ctx.loaders.messageById.load(id);
-  if (!message) throw notFound('Message', id);
-  authorize(ctx.viewer, 'conversation.read', message.patientId);
-  return message;
 }
 
 export const messageResolvers = {
@@ -57,8 +49,8 @@ export const messageResolvers = {
     },
   },
   Message: {
-    __resolveReference: (ref: { id: string }, ctx: OperationsContext) => loadReadableMessage(ctx, ref.id),
-    session: (message: MessageRow, _: unknown, ctx: OperationsContext) => loadReadableSession(ctx, message.sessionId),
+    __resolveReference: (ref: { id: string }, ctx: OperationsContext) => loadReadable(ctx, ctx.loaders.messageById, 'Message', ref.id),
+    session: (message: MessageRow, _: unknown, ctx: OperationsContext) => loadReadable(ctx, ctx.loaders.sessionById, 'Session', message.sessionId),
     mentions: (message: MessageRow) => message.relatedConcepts.map((id) => ({ __typename: 'MedicalEntity', id })),
   },
 } satisfies Resolvers<OperationsContext>;

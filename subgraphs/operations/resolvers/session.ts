@@ -1,7 +1,7 @@
-import { notFound } from '../../../lib/errors.js';
 import { authorize } from '../../../lib/policy.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import { toConnection } from '../paging/connection.js';
+import { loadReadable } from './readable.js';
 import type { OperationsContext } from '../context.js';
 import { decodeCursor } from '../paging/cursor.js';
 import { countSessions, listSessions, type SessionRow, type SessionStatus } from '../store/index.js';
@@ -29,14 +29,6 @@ async function loadSessionPage(ctx: OperationsContext, patientId: string, args: 
   };
 }
 
-/** The session when the viewer may read it: NOT_FOUND or FORBIDDEN otherwise. */
-export async function loadReadableSession(ctx: OperationsContext, id: string): Promise<SessionRow> {
-  const session = await ctx.loaders.sessionById.load(id);
-  if (!session) throw notFound('Session', id);
-  authorize(ctx.viewer, 'conversation.read', session.patientId);
-  return session;
-}
-
 export const sessionResolvers = {
   Query: {
     session: async (_: unknown, args: { id: string }, ctx: OperationsContext) => {
@@ -52,7 +44,7 @@ export const sessionResolvers = {
     sessions: (patient: { id: string }, args: SessionsArgs, ctx: OperationsContext) => loadSessionPage(ctx, patient.id, args),
   },
   Session: {
-    __resolveReference: (ref: { id: string }, ctx: OperationsContext) => loadReadableSession(ctx, ref.id),
+    __resolveReference: (ref: { id: string }, ctx: OperationsContext) => loadReadable(ctx, ctx.loaders.sessionById, 'Session', ref.id),
     patient: (session: SessionRow) => ({ __typename: 'Patient', id: session.patientId }),
     messages: async (session: SessionRow, args: PageArgs, ctx: OperationsContext) => {
       const first = checkPageSize(args.first ?? 50);

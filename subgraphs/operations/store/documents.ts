@@ -1,7 +1,8 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { KeysetCursor } from '../paging/cursor.js';
 import { writeAudit, type Actor } from './audit.js';
 import type { Database, Executor } from './db.js';
+import { countWhere, newestFirst } from './paging.js';
 import { enqueueEvent, type OutboxEvent } from './outbox.js';
 import type { DocumentStatus } from './schema/columns.js';
 import { documentQuality, documents } from './schema/index.js';
@@ -21,18 +22,12 @@ const statusFilter = (status: DocumentStatus | null | undefined) => (status ? eq
 
 /** Newest first; up to `limit` rows after the cursor. */
 export function listDocuments(db: Executor, status: DocumentStatus | null | undefined, limit: number, after?: KeysetCursor): Promise<DocumentRow[]> {
-  const afterCursor = after ? sql`(${documents.createdAt}, ${documents.id}) < (${after.at.toISOString()}::timestamptz, ${after.id})` : undefined;
-  return db
-    .select()
-    .from(documents)
-    .where(and(statusFilter(status), afterCursor))
-    .orderBy(desc(documents.createdAt), desc(documents.id))
-    .limit(limit);
+  const page = newestFirst(documents.createdAt, documents.id, after);
+  return db.select().from(documents).where(and(statusFilter(status), page.before)).orderBy(...page.order).limit(limit);
 }
 
-export async function countDocuments(db: Executor, status: DocumentStatus | null | undefined): Promise<number> {
-  const [row] = await db.select({ total: count() }).from(documents).where(statusFilter(status));
-  return row?.total ?? 0;
+export function countDocuments(db: Executor, status: DocumentStatus | null | undefined): Promise<number> {
+  return countWhere(db, documents, statusFilter(status));
 }
 
 export interface NewDocument {

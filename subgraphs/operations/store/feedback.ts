@@ -106,13 +106,7 @@ async function checkFeedbackLimits(tx: Executor, actor: Actor, input: NewFeedbac
  * in one transaction (after the limits above): the event is published after commit (see
  * outbox.ts), so a Redis outage delays it but never loses it.
  */
-export function insertFeedback(
-  db: Database,
-  actor: Actor,
-  input: NewFeedback,
-  limits: FeedbackLimits,
-  toEvent: (row: FeedbackRow) => OutboxEvent,
-): Promise<FeedbackRow> {
+export function insertFeedback(db: Database, actor: Actor, input: NewFeedback, limits: FeedbackLimits, toEvent: (row: FeedbackRow) => OutboxEvent): Promise<FeedbackRow> {
   return db.transaction(async (tx) => {
     // one transaction at a time per patient (or per caller, without one): the counts stay exact
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`feedback:${input.patientId ?? actor.sub}`}, 0))`);

@@ -1,8 +1,9 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { notFound } from '../../../lib/errors.js';
 import type { KeysetCursor } from '../paging/cursor.js';
 import { writeAudit, type Actor } from './audit.js';
 import type { Database, Executor } from './db.js';
+import { countWhere, newestFirst } from './paging.js';
 import type { SessionStatus } from './schema/columns.js';
 import { sessions } from './schema/index.js';
 
@@ -23,18 +24,12 @@ function filterSessions(filter: SessionFilter) {
 
 /** Most recently active first; returns up to `limit` rows after the cursor. */
 export function listSessions(db: Executor, filter: SessionFilter, limit: number, after?: KeysetCursor): Promise<SessionRow[]> {
-  const afterCursor = after ? sql`(${sessions.lastActivity}, ${sessions.id}) < (${after.at.toISOString()}::timestamptz, ${after.id})` : undefined;
-  return db
-    .select()
-    .from(sessions)
-    .where(and(filterSessions(filter), afterCursor))
-    .orderBy(desc(sessions.lastActivity), desc(sessions.id))
-    .limit(limit);
+  const page = newestFirst(sessions.lastActivity, sessions.id, after);
+  return db.select().from(sessions).where(and(filterSessions(filter), page.before)).orderBy(...page.order).limit(limit);
 }
 
-export async function countSessions(db: Executor, filter: SessionFilter): Promise<number> {
-  const [row] = await db.select({ total: count() }).from(sessions).where(filterSessions(filter));
-  return row?.total ?? 0;
+export function countSessions(db: Executor, filter: SessionFilter): Promise<number> {
+  return countWhere(db, sessions, filterSessions(filter));
 }
 
 export interface NewSession {
@@ -59,13 +54,7 @@ export type SessionPatch = Partial<Pick<SessionRow, 'title' | 'status' | 'endedA
  * Locks the session, lets `decide` check the current row (authorization, legal transition:
  * it throws to refuse) and return the change, applies it and audits old and new values.
  */
-export function updateSession(
-  db: Database,
-  actor: Actor,
-  id: string,
-  action: string,
-  decide: (current: SessionRow) => SessionPatch,
-): Promise<SessionRow> {
+export function updateSession(db: Database, actor: Actor, id: string, action: string, decide: (current: SessionRow) => SessionPatch): Promise<SessionRow> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(sessions).where(eq(sessions.id, id)).for('update');
     if (!current) throw notFound('Session', id);

@@ -1,11 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { authorize, mayKeepSearchText } from '../../../lib/policy.js';
+import { mayKeepSearchText } from '../../../lib/policy.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import type { SearchContext } from '../context.js';
 import { findPassages } from '../find-passages.js';
 import type { ScoredChunk } from '../store/chunk-store.js';
-import { limits, validateCount, validateFilter, validateQueryText, type ChunkFilterInput } from '../validation.js';
-import { guardSearchField } from './guard-field.js';
+import { limits, validateFilter, validateQueryText, type ChunkFilterInput } from '../validation.js';
+import { searchList } from './guard-field.js';
 
 interface SemanticSearchArgs {
   text: string;
@@ -15,12 +15,12 @@ interface SemanticSearchArgs {
 
 export const queryResolvers = {
   Query: {
-    semanticSearch(_: unknown, args: SemanticSearchArgs, context: SearchContext, info: GraphQLResolveInfo): Promise<ScoredChunk[]> {
-      authorize(context.viewer, 'search.read');
+    semanticSearch: (_: unknown, args: SemanticSearchArgs, context: SearchContext, info: GraphQLResolveInfo): Promise<ScoredChunk[]> => {
       const text = validateQueryText(args.text);
-      const k = validateCount(args.k, limits.semanticSearchK, 'k');
       const filter = validateFilter(args.filter);
-      return guardSearchField(context, info, [], () => findPassages(context, text, k, filter, { keepText: mayKeepSearchText(context.viewer) }));
+      return searchList(context, info, 'search.read', { value: args.k, range: limits.semanticSearchK, name: 'k' }, (k) =>
+        findPassages(context, text, k, filter, { keepText: mayKeepSearchText(context.viewer) }),
+      );
     },
   },
 } satisfies Resolvers<SearchContext>;

@@ -33,7 +33,7 @@ export function createTestConfig(overrides: Record<string, string> = {}): Config
 }
 
 export async function startSearchEnv(config: Config, options: StartSearchOptions = {}): Promise<SearchEnv> {
-  const service = await startSearch(config, 0, { consumerBlockMs: 100, ...options });
+  const service = await startSearch(config, 0, { consumers: { blockMs: 100 }, ...options });
   const redis = createRedis(config.redis.url, 'search-test');
   const streams = createStreamNames(config.eventStreamPrefix);
   const token = (role: Role = 'clinician') => signDevToken(config.auth, { sub: `test-${role}`, role, ...(role === 'patient' ? { patientId: 'p-test' } : {}) });
