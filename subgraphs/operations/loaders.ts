@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { compareInstants, exactIso } from '../../lib/precise-time.js';
 import {
   findDocumentsByIds,
   findFeedbackBySessionIds,
@@ -36,7 +37,7 @@ function pickPage(rows: readonly MessageRow[], key: MessagePageKey): MessageRow[
   const page = rows.filter(
     (row) =>
       row.sessionId === key.sessionId &&
-      (!after || row.createdAt.getTime() > after.at.getTime() || (row.createdAt.getTime() === after.at.getTime() && row.id > after.id)),
+      (!after || compareInstants(row.createdAt, after.at) > 0 || (compareInstants(row.createdAt, after.at) === 0 && row.id > after.id)),
   );
   return page.slice(0, key.limit);
 }
@@ -58,7 +59,7 @@ export function createLoaders(db: Executor) {
         const rows = await listMessagePages(db, keys);
         return keys.map((key) => pickPage(rows, key));
       },
-      { cacheKeyFn: (key) => JSON.stringify([key.sessionId, key.limit, key.after?.at.toISOString() ?? null, key.after?.id ?? null]) },
+      { cacheKeyFn: (key) => JSON.stringify([key.sessionId, key.limit, key.after ? exactIso(key.after.at) : null, key.after?.id ?? null]) },
     ),
   };
 }

@@ -75,6 +75,30 @@ describe('operations: cursor pagination', () => {
     expect(pages[0]?.totalCount).toBe(5);
   });
 
+  it('pages rows whose timestamps differ only in microseconds (migrated legacy values keep them)', async () => {
+    const patient = `pt-${h.run}-micro`;
+    const session = `${h.run}-micro-s`;
+    await h.sql.query(`INSERT INTO sessions (id, patient_id, created_at, last_activity) VALUES ($1, $2, '2026-01-14T09:31:02.123456Z', '2026-01-14T09:31:02.123456Z')`, [session, patient]);
+    const stamps = ['2026-01-14T09:31:02.123001Z', '2026-01-14T09:31:02.123002Z', '2026-01-14T09:31:02.123999Z', '2026-01-14T09:31:02.124000Z'];
+    for (const [index, at] of stamps.entries()) {
+      // ids in the reverse of time order: the order must come from the microseconds
+      await h.sql.query(`INSERT INTO messages (id, session_id, patient_id, role, content, created_at) VALUES ($1, $2, $3, 'user', 'x', $4)`, [`${session}-m${9 - index}`, session, patient, at]);
+    }
+    const query = `query($id: ID!, $after: String) { session(id: $id) { createdAt messages(first: 1, after: $after) { pageInfo { endCursor } edges { node { id createdAt } } } } }`;
+    const seen: string[] = [];
+    let after: string | null | undefined = null;
+    for (let step = 0; step < 5; step += 1) {
+      const result: { data?: { session: { createdAt: string; messages: Page } } | null } = await h.gql(query, { id: session, after }, token);
+      expect(result.data?.session.createdAt).toBe('2026-01-14T09:31:02.123Z');
+      seen.push(...result.data!.session.messages.edges.map((edge) => edge.node.id));
+      after = result.data!.session.messages.pageInfo.endCursor;
+      if (!after) break;
+    }
+    expect(seen).toEqual([9, 8, 7, 6].map((n) => `${session}-m${n}`));
+    const { rows } = await h.sql.query<{ at: string }>(`SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS at FROM sessions WHERE id = $1`, [session]);
+    expect(rows[0]?.at).toBe('2026-01-14T09:31:02.123456');
+  });
+
   it('refuses a forged cursor and page sizes outside 0..100', async () => {
     const patient = `pt-${h.run}-exact`;
     for (const variables of [{ first: 2, after: 'not-a-cursor' }, { first: -1 }, { first: 101 }]) {

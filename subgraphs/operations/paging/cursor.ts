@@ -1,4 +1,5 @@
 import { badInput } from '../../../lib/errors.js';
+import { exactIso, parseInstant } from '../../../lib/precise-time.js';
 
 /** A position in a keyset ordered by (timestamp, id). */
 export interface KeysetCursor {
@@ -7,7 +8,7 @@ export interface KeysetCursor {
 }
 
 export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+  return Buffer.from(JSON.stringify([exactIso(at), id])).toString('base64url');
 }
 
 /** The position after which a page starts; BAD_USER_INPUT when the cursor is not one of ours. */
@@ -16,10 +17,10 @@ export function decodeCursor(cursor: string | null | undefined): KeysetCursor | 
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
-      const at = new Date(parsed[0]);
+      const at = parseInstant(parsed[0])?.instant;
       // within what PostgreSQL can compare with a timestamptz (our cursors are never outside years 1 to 9999)
-      const year = at.getUTCFullYear();
-      if (!Number.isNaN(at.getTime()) && year >= 1 && year <= 9999 && parsed[1].length <= 500) return { at, id: parsed[1] };
+      const year = at?.getUTCFullYear() ?? 0;
+      if (at && year >= 1 && year <= 9999 && parsed[1].length <= 500) return { at, id: parsed[1] };
     }
   } catch {
     // fall through to the error below

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from './db.js';
-import { toDate } from './timestamps.js';
+import { parseStoredTimestamp } from '../../../lib/precise-time.js';
 
 export interface FeedbackDayRow {
   day: Date;
@@ -27,7 +27,7 @@ export async function readFeedbackDailyStats(db: Executor, days: number): Promis
     SELECT day, total, avg_rating, positive, negative, corrections FROM feedback_daily_stats
     WHERE day >= date_trunc('day', now(), 'UTC') - make_interval(days => ${days - 1})
     ORDER BY day`);
-  return result.rows.map((row) => ({ day: toDate(row.day), total: row.total, avgRating: row.avg_rating, positive: row.positive, negative: row.negative, corrections: row.corrections }));
+  return result.rows.map((row) => ({ day: parseStoredTimestamp(row.day), total: row.total, avgRating: row.avg_rating, positive: row.positive, negative: row.negative, corrections: row.corrections }));
 }
 
 export async function readLayerPerformance(db: Executor): Promise<LayerPerformanceRow[]> {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { notFound } from '../../../lib/errors.js';
+import { exactIso } from '../../../lib/precise-time.js';
 import type { KeysetCursor } from '../paging/cursor.js';
 import { writeAudit, type Actor } from './audit.js';
 import type { Database, Executor } from './db.js';
@@ -26,7 +27,7 @@ export interface MessagePageKey {
  * ordered by session, then chronologically; the caller splits them per key.
  */
 export function listMessagePages(db: Executor, keys: readonly MessagePageKey[]): Promise<MessageRow[]> {
-  const spec = JSON.stringify(keys.map((key) => ({ session_id: key.sessionId, lim: key.limit, after_at: key.after?.at.toISOString() ?? null, after_id: key.after?.id ?? null })));
+  const spec = JSON.stringify(keys.map((key) => ({ session_id: key.sessionId, lim: key.limit, after_at: key.after ? exactIso(key.after.at) : null, after_id: key.after?.id ?? null })));
   const pageIds = sql`SELECT page.id FROM jsonb_to_recordset(${spec}::jsonb) AS k(session_id text, lim int, after_at timestamptz, after_id text)
     CROSS JOIN LATERAL (
       SELECT m.id FROM messages m

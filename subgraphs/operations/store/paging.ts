@@ -2,6 +2,7 @@ import { count, desc, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Executor } from './db.js';
 import type { KeysetCursor } from '../paging/cursor.js';
+import { exactIso } from '../../../lib/precise-time.js';
 
 /**
  * A newest-first keyset page over (timestamp, id): the rows strictly before the cursor, and the
@@ -9,7 +10,7 @@ import type { KeysetCursor } from '../paging/cursor.js';
  */
 export function newestFirst(at: AnyColumn, id: AnyColumn, after: KeysetCursor | undefined): { before: SQL | undefined; order: SQL[] } {
   return {
-    before: after ? sql`(${at}, ${id}) < (${after.at.toISOString()}::timestamptz, ${after.id})` : undefined,
+    before: after ? sql`(${at}, ${id}) < (${exactIso(after.at)}::timestamptz, ${after.id})` : undefined,
     order: [desc(at), desc(id)],
   };
 }

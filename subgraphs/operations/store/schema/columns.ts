@@ -1,10 +1,16 @@
-import { timestamp } from 'drizzle-orm/pg-core';
+import { customType } from 'drizzle-orm/pg-core';
+import { exactIso, parseStoredTimestamp } from '../../../../lib/precise-time.js';
 
 /**
- * Millisecond precision: JavaScript dates carry milliseconds, so keyset cursors built from
- * a row's timestamp compare equal to the stored value (microseconds would break them).
+ * Microsecond precision, as PostgreSQL stores it (legacy timestamps have microseconds and must
+ * move unchanged). Values are PreciseDates: Dates that remember their microseconds, so keyset
+ * cursors built from a row compare equal to the stored value.
  */
-export const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+export const timestamptz = customType<{ data: Date; driverData: string }>({
+  dataType: () => 'timestamp (6) with time zone',
+  toDriver: (value) => exactIso(value),
+  fromDriver: (value) => parseStoredTimestamp(value),
+});
 
 /** Value sets enforced by CHECK constraints (lower case, as the legacy store wrote them). */
 export const sessionStatuses = ['active', 'ended', 'archived'] as const;

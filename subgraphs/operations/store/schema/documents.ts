@@ -18,8 +18,8 @@ export const documents = pgTable(
     chunkCount: integer('chunk_count').notNull().default(0),
     ingestAttempt: integer('ingest_attempt').notNull().default(1),
     failureReason: text('failure_reason'),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
-    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    createdAt: timestamptz('created_at').notNull().default(sql`now()`),
+    updatedAt: timestamptz('updated_at').notNull().default(sql`now()`),
   },
   (t) => [
     check('documents_status_check', sql.raw(`status IN (${sqlList(documentStatuses)})`)),
@@ -46,7 +46,7 @@ export const documentQuality = pgTable(
     contextSufficiency: score('context_sufficiency'),
     contextualRelevancy: score('contextual_relevancy'),
     compositeScore: score('composite_score'),
-    assessedAt: timestamptz('assessed_at').notNull().defaultNow(),
+    assessedAt: timestamptz('assessed_at').notNull().default(sql`now()`),
   },
   (t) => [
     index('document_quality_composite_idx').on(t.compositeScore),

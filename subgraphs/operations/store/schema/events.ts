@@ -17,7 +17,7 @@ export const outboxEvents = pgTable(
     payload: jsonb('payload').notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdAt: timestamptz('created_at').notNull().default(sql`now()`),
     publishedAt: timestamptz('published_at'),
   },
   (t) => [index('outbox_events_unpublished_idx').on(t.id).where(sql`${t.publishedAt} IS NULL`)],
@@ -26,5 +26,5 @@ export const outboxEvents = pgTable(
 /** Ids of consumed events, written in the same transaction as their effect: a replay changes nothing. */
 export const processedEvents = pgTable('processed_events', {
   eventId: text('event_id').primaryKey(),
-  processedAt: timestamptz('processed_at').notNull().defaultNow(),
+  processedAt: timestamptz('processed_at').notNull().default(sql`now()`),
 });

@@ -22,7 +22,7 @@ export const feedback = pgTable(
     layersTraversed: text('layers_traversed').array().notNull().default(sql`'{}'::text[]`),
     // finds answers to the same question for rating-gap preference pairs
     queryHash: text('query_hash').generatedAlwaysAs(sql`md5(lower(btrim(query_text)))`),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdAt: timestamptz('created_at').notNull().default(sql`now()`),
   },
   (t) => [
     check('feedback_rating_check', sql`${t.rating} BETWEEN 1 AND 5`),
@@ -59,7 +59,7 @@ export const preferencePairs = pgTable(
     rejectedFeedbackId: text('rejected_feedback_id')
       .notNull()
       .references(() => feedback.id, { onDelete: 'cascade' }),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdAt: timestamptz('created_at').notNull().default(sql`now()`),
   },
   (t) => [
     unique('preference_pairs_feedback_unique').on(t.chosenFeedbackId, t.rejectedFeedbackId),

@@ -12,7 +12,7 @@ export const users = pgTable(
     role: text('role', { enum: userRoles }).notNull(),
     patientId: text('patient_id'),
     displayName: text('display_name'),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdAt: timestamptz('created_at').notNull().default(sql`now()`),
   },
   () => [
     check('users_role_check', sql.raw(`role IN (${sqlList(userRoles)})`)),
@@ -28,7 +28,7 @@ export const preferences = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     key: text('key').notNull(),
     value: jsonb('value').notNull(),
-    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );
@@ -46,7 +46,7 @@ export const featureFlags = pgTable(
     readSource: text('read_source', { enum: readSources }).notNull().default('legacy'),
     description: text('description'),
     updatedBy: text('updated_by'),
-    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().default(sql`now()`),
   },
   () => [
     check('feature_flags_write_target_check', sql.raw(`write_target IN (${sqlList(writeTargets)})`)),
@@ -65,7 +65,7 @@ export const auditLogs = pgTable(
     entityId: text('entity_id').notNull(),
     oldValue: jsonb('old_value'),
     newValue: jsonb('new_value'),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdAt: timestamptz('created_at').notNull().default(sql`now()`),
   },
   (t) => [index('audit_logs_entity_idx').on(t.entityType, t.entityId, t.createdAt), index('audit_logs_created_idx').on(t.createdAt)],
 );
@@ -88,7 +88,7 @@ export const queryAnalytics = pgTable(
     cacheHit: boolean('cache_hit').notNull().default(false),
     hasErrors: boolean('has_errors').notNull().default(false),
     subgraphs: text('subgraphs').array().notNull().default(sql`'{}'::text[]`),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdAt: timestamptz('created_at').notNull().default(sql`now()`),
   },
   (t) => [
     check('query_analytics_latency_check', sql`${t.latencyMs} IS NULL OR ${t.latencyMs} >= 0`),

@@ -1,0 +1,126 @@
+/**
+ * Instants with microseconds. PostgreSQL keeps microseconds and the legacy store wrote them
+ * (`2026-01-14T09:31:02.123456`); a JavaScript Date keeps milliseconds. A PreciseDate is a Date
+ * (what the API shows, to the millisecond) that also remembers the instant to the microsecond,
+ * so a migrated value is stored exactly and keyset cursors compare like the database does.
+ */
+export class PreciseDate extends Date {
+  /** ISO-8601 in UTC with six fraction digits, e.g. `2026-01-14T09:31:02.123456Z`. */
+  readonly exact: string;
+
+  private constructor(milliseconds: number, microsOfMilli: number) {
+    super(milliseconds);
+    this.exact = `${super.toISOString().slice(0, 23)}${String(microsOfMilli).padStart(3, '0')}Z`;
+  }
+
+  /** The instant `milliseconds` plus `microsOfMilli` (0..999) microseconds. */
+  static of(milliseconds: number, microsOfMilli = 0): PreciseDate {
+    if (!Number.isInteger(microsOfMilli) || microsOfMilli < 0 || microsOfMilli > 999) throw new RangeError(`microsOfMilli must be 0..999, got ${microsOfMilli}`);
+    return new PreciseDate(milliseconds, microsOfMilli);
+  }
+}
+
+/** The instant to the microsecond as ISO-8601 UTC with six fraction digits. */
+export function exactIso(date: Date): string {
+  if (date instanceof PreciseDate) return date.exact;
+  return `${date.toISOString().slice(0, 23)}000Z`;
+}
+
+/** Orders instants to the microsecond (exact ISO strings of years 0001..9999 sort chronologically). */
+export function compareInstants(a: Date, b: Date): number {
+  const left = exactIso(a);
+  const right = exactIso(b);
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** A parsed timestamp and the digits below the microsecond it had (which a microsecond store cannot keep). */
+export interface ParsedInstant {
+  instant: PreciseDate;
+  /** Non-zero digits below the microsecond were present (e.g. Neo4j's nanoseconds). */
+  submicrosecondLost: boolean;
+}
+
+const timestampPattern = /^(-?\d{4,6})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|[+-]\d\d(?::?\d\d(?::?\d\d)?)?)?$/i;
+
+/**
+ * Reads an ISO-8601 timestamp (PostgreSQL's text form too: `2026-01-14 09:31:02.123456+00`).
+ * Without a zone it is local time in `zoneless`: a function from the local wall time (as if
+ * UTC, in ms) to the zone's offset in ms. Undefined when the text is not such a timestamp.
+ */
+export function parseInstant(text: string, zoneless?: (wallTimeMs: number) => number): ParsedInstant | undefined {
+  const match = timestampPattern.exec(text.trim());
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second, fraction = '', zone] = match;
+  const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  if (Number.isNaN(wall) || !sameWallTime(wall, Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second))) return undefined;
+  let offsetMs: number;
+  if (zone === undefined) {
+    if (!zoneless) return undefined;
+    offsetMs = zoneless(wall);
+  } else {
+    offsetMs = zoneOffsetMs(zone);
+  }
+  const digits = fraction.padEnd(9, '0');
+  const milliseconds = wall - offsetMs + Number(digits.slice(0, 3));
+  const instant = PreciseDate.of(milliseconds, Number(digits.slice(3, 6)));
+  return Number.isNaN(instant.getTime()) ? undefined : { instant, submicrosecondLost: Number(digits.slice(6)) !== 0 };
+}
+
+/** PostgreSQL's text for a timestamptz (drizzle hands it over raw), as a PreciseDate. */
+export function parseStoredTimestamp(value: string | Date): PreciseDate {
+  if (value instanceof PreciseDate) return value;
+  if (value instanceof Date) return PreciseDate.of(value.getTime());
+  const parsed = parseInstant(value);
+  if (!parsed) throw new Error(`Unreadable timestamp from PostgreSQL: ${value}`);
+  return parsed.instant;
+}
+
+/** `Z`, `+01`, `+0530`, `-05:00`, `+00:53:28` as milliseconds east of UTC. */
+function zoneOffsetMs(zone: string): number {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(/:/g, '');
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2, 4) || '0');
+  const seconds = Number(digits.slice(4, 6) || '0');
+  return sign * ((hours * 60 + minutes) * 60 + seconds) * 1000;
+}
+
+/** Date.UTC rolls 2026-02-30 over to March: such a text is not a date. */
+function sameWallTime(wall: number, year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  const date = new Date(wall);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+}
+
+/**
+ * The offset of an IANA time zone at a local wall time, for zone-less legacy timestamps. In an
+ * overlap (clocks set back) the earlier instant is meant; in a gap (clocks set forward) the
+ * offset from before the change applies, as Temporal's "compatible" disambiguation does.
+ */
+export function timeZoneOffsets(timeZone: string): (wallTimeMs: number) => number {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const offsetAt = (utcMs: number): number => {
+    const whole = Math.floor(utcMs / 1000) * 1000;
+    const parts = Object.fromEntries(format.formatToParts(new Date(whole)).map((part) => [part.type, part.value]));
+    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - whole;
+  };
+  const day = 86_400_000;
+  return (wallTimeMs) => {
+    const before = offsetAt(wallTimeMs - day);
+    const after = offsetAt(wallTimeMs + day);
+    const fits = (offset: number) => offsetAt(wallTimeMs - offset) === offset;
+    // the larger offset gives the earlier instant
+    const valid = [before, after].filter(fits).sort((a, b) => b - a);
+    return valid[0] ?? before;
+  };
+}
+
+/** True when `timeZone` is an IANA zone this runtime knows. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
