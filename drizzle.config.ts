@@ -4,7 +4,8 @@ import { defineConfig } from 'drizzle-kit';
 // subgraphs/operations/store/migrate.ts), which takes the URL from lib/config.ts
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './subgraphs/operations/store/schema/index.ts',
+  // the operations subgraph's tables and those of the move off the legacy store
+  schema: ['./subgraphs/operations/store/schema/index.ts', './migration/store/schema.ts'],
   out: './drizzle',
   strict: true,
   verbose: true,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKnownTimeZone } from './precise-time.js';
 
 /**
  * Every environment variable the project reads, parsed and validated once.
@@ -93,6 +94,18 @@ const envSchema = z.object({
   GATEWAY_SEARCH_URL: url(['http:', 'https:']).optional(),
   GATEWAY_SAFELIST_FILE: z.string().min(1).optional(),
   GATEWAY_RESPONSE_CACHE: bool.default(true),
+
+  LEGACY_NEO4J_URI: url(['bolt:', 'neo4j:', 'bolt+s:', 'neo4j+s:']).optional(),
+  LEGACY_NEO4J_USER: z.string().min(1).optional(),
+  LEGACY_NEO4J_PASSWORD: z.string().min(1).optional(),
+  LEGACY_TIMEZONE: z.string().refine(isKnownTimeZone, 'must be an IANA time zone such as UTC or Europe/Berlin').default('UTC'),
+  ENABLE_POSTGRES_SESSIONS: bool.optional(),
+  ENABLE_POSTGRES_FEEDBACK: bool.optional(),
+  ENABLE_QDRANT_DOCUMENTS: bool.optional(),
+  MIGRATION_SHADOW_TIMEOUT_MS: positiveInt.default(250),
+  MIGRATION_SHADOW_MAX_IN_FLIGHT: positiveInt.default(32),
+  MIGRATION_RELAY_INTERVAL_MS: positiveInt.default(1000),
+  MIGRATION_STAGE_POLL_MS: positiveInt.default(500),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -170,6 +183,23 @@ export interface Config {
    * `/embeddings` endpoint, which then needs `model` and `dimension`.
    */
   embeddings: { url: string | undefined; model: string | undefined; dimension: number | undefined; apiKey: string | undefined };
+  migration: {
+    /** The legacy all-Neo4j store; by default the knowledge graph's Neo4j (whose graph the migration never touches). */
+    legacy: { uri: string; user: string; password: string; timeZone: string };
+    /**
+     * The initial stage of each domain when none is stored: false `legacy`, true `dual_write`;
+     * unset: `legacy` when the legacy store holds the domain's data, else `complete`.
+     */
+    initialDualWrite: { sessions: boolean | undefined; feedback: boolean | undefined; documents: boolean | undefined };
+    /** How long a shadow read may take before it is counted as timed out; it never delays the response. */
+    shadowTimeoutMs: number;
+    /** Shadow reads in flight at most per process; beyond, comparisons are skipped (and counted). */
+    shadowMaxInFlight: number;
+    /** How often the relay looks for changes not yet applied to the other store (backing off while it is down). */
+    relayIntervalMs: number;
+    /** How often each process re-reads the stages (a change is also announced at once). */
+    stagePollMs: number;
+  };
 }
 
 /**
@@ -286,5 +316,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       responseCache: env.GATEWAY_RESPONSE_CACHE,
     },
     embeddings: { url: env.EMBEDDINGS_URL, model: env.EMBEDDINGS_MODEL, dimension: env.EMBEDDINGS_DIMENSION, apiKey: env.EMBEDDINGS_API_KEY },
+    migration: {
+      legacy: {
+        uri: env.LEGACY_NEO4J_URI ?? env.NEO4J_URI ?? `bolt://127.0.0.1:${env.NEO4J_BOLT_PORT}`,
+        user: env.LEGACY_NEO4J_USER ?? env.NEO4J_USER,
+        password: env.LEGACY_NEO4J_PASSWORD ?? env.NEO4J_PASSWORD,
+        timeZone: env.LEGACY_TIMEZONE,
+      },
+      initialDualWrite: { sessions: env.ENABLE_POSTGRES_SESSIONS, feedback: env.ENABLE_POSTGRES_FEEDBACK, documents: env.ENABLE_QDRANT_DOCUMENTS },
+      shadowTimeoutMs: env.MIGRATION_SHADOW_TIMEOUT_MS,
+      shadowMaxInFlight: env.MIGRATION_SHADOW_MAX_IN_FLIGHT,
+      relayIntervalMs: env.MIGRATION_RELAY_INTERVAL_MS,
+      stagePollMs: env.MIGRATION_STAGE_POLL_MS,
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PreciseDate, compareInstants, exactIso, isKnownTimeZone, parseInstant, parseStoredTimestamp, timeZoneOffsets } from './precise-time.js';
+import { PreciseDate, compareInstants, exactIso, isKnownTimeZone, notBefore, offsetsAtInstant, parseInstant, preciseNow, parseStoredTimestamp, timeZoneOffsets, zonelessIso } from './precise-time.js';
 
 const utc = () => 0;
 
@@ -47,5 +47,26 @@ describe('precise time', () => {
     expect(parseInstant('2026-10-25T02:30:00', berlin)?.instant.exact).toBe('2026-10-25T00:30:00.000000Z');
     expect(isKnownTimeZone('Europe/Berlin')).toBe(true);
     expect(isKnownTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('zone-less wall times', () => {
+  it('writes what it reads back', () => {
+    const instant = parseInstant('2026-07-14T07:00:00.123456Z')!.instant;
+    const berlin = zonelessIso(instant, offsetsAtInstant('Europe/Berlin'));
+    expect(berlin).toBe('2026-07-14T09:00:00.123456');
+    expect(parseInstant(berlin, timeZoneOffsets('Europe/Berlin'))?.instant.exact).toBe(instant.exact);
+    expect(zonelessIso(instant, offsetsAtInstant('UTC'))).toBe('2026-07-14T07:00:00.123456');
+  });
+});
+
+describe('ordered times', () => {
+  it('issues strictly increasing instants and keeps an order after a given one', () => {
+    const issued = Array.from({ length: 1000 }, () => preciseNow());
+    for (let index = 1; index < issued.length; index += 1) expect(compareInstants(issued[index - 1]!, issued[index]!)).toBe(-1);
+    const future = PreciseDate.of(Date.now() + 60_000, 999);
+    expect(notBefore(preciseNow(), future).exact).toBe(PreciseDate.of(future.getTime() + 1, 0).exact);
+    const now = preciseNow();
+    expect(notBefore(now, new Date(0))).toBe(now);
   });
 });

@@ -92,18 +92,23 @@ function sameWallTime(wall: number, year: number, month: number, day: number, ho
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
 }
 
+/** The offset (ms east of UTC) of an IANA time zone at an instant. */
+export function offsetsAtInstant(timeZone: string): (utcMs: number) => number {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  return (utcMs) => {
+    const whole = Math.floor(utcMs / 1000) * 1000;
+    const parts = Object.fromEntries(format.formatToParts(new Date(whole)).map((part) => [part.type, part.value]));
+    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - whole;
+  };
+}
+
 /**
  * The offset of an IANA time zone at a local wall time, for zone-less legacy timestamps. In an
  * overlap (clocks set back) the earlier instant is meant; in a gap (clocks set forward) the
  * offset from before the change applies, as Temporal's "compatible" disambiguation does.
  */
 export function timeZoneOffsets(timeZone: string): (wallTimeMs: number) => number {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  const offsetAt = (utcMs: number): number => {
-    const whole = Math.floor(utcMs / 1000) * 1000;
-    const parts = Object.fromEntries(format.formatToParts(new Date(whole)).map((part) => [part.type, part.value]));
-    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - whole;
-  };
+  const offsetAt = offsetsAtInstant(timeZone);
   const day = 86_400_000;
   return (wallTimeMs) => {
     const before = offsetAt(wallTimeMs - day);
@@ -115,6 +120,13 @@ export function timeZoneOffsets(timeZone: string): (wallTimeMs: number) => numbe
   };
 }
 
+/** The wall time of an instant in a zone, zone-less with six fraction digits (`2026-01-14T09:31:02.123456`), as the legacy application wrote times. */
+export function zonelessIso(date: Date, offsetAt: (utcMs: number) => number): string {
+  const exact = exactIso(date);
+  const shifted = new Date(date.getTime() + offsetAt(date.getTime())).toISOString();
+  return `${shifted.slice(0, 23)}${exact.slice(23, 26)}`;
+}
+
 /** True when `timeZone` is an IANA zone this runtime knows. */
 export function isKnownTimeZone(timeZone: string): boolean {
   try {
@@ -123,4 +135,31 @@ export function isKnownTimeZone(timeZone: string): boolean {
   } catch {
     return false;
   }
+}
+
+let lastIssuedMicros = 0;
+
+/**
+ * Now, to the microsecond, strictly later than the last value this process issued: two writes
+ * in the same millisecond still get distinct, ordered times.
+ */
+export function preciseNow(): PreciseDate {
+  const micros = Math.max(Date.now() * 1000, lastIssuedMicros + 1);
+  lastIssuedMicros = micros;
+  return fromEpochMicros(micros);
+}
+
+/** The later of `date` and `after` plus one microsecond: times that keep an order. */
+export function notBefore(date: PreciseDate, after: Date): PreciseDate {
+  const next = epochMicros(after) + 1;
+  return epochMicros(date) >= next ? date : fromEpochMicros(next);
+}
+
+function epochMicros(date: Date): number {
+  return date.getTime() * 1000 + Number(exactIso(date).slice(23, 26));
+}
+
+function fromEpochMicros(micros: number): PreciseDate {
+  const milliseconds = Math.floor(micros / 1000);
+  return PreciseDate.of(milliseconds, micros - milliseconds * 1000);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { Config } from '../lib/config.js';
+import drizzleConfig from '../drizzle.config.js';
 import { compose } from '../gateway/compose.js';
 import { projectRoot } from '../stack/paths.js';
 import { subgraphNames, subgraphSdl } from '../subgraphs/sdl.js';
@@ -42,7 +43,7 @@ export function drizzleDrift(): string[] {
   const copy = mkdtempSync(join(tmpdir(), 'drizzle-check-'));
   try {
     cpSync(join(projectRoot, 'drizzle'), join(copy, 'drizzle'), { recursive: true });
-    const schema = join(projectRoot, 'subgraphs', 'operations', 'store', 'schema', 'index.ts');
+    const schema = (drizzleConfig.schema as string[]).map((path) => join(projectRoot, path));
     writeFileSync(join(copy, 'drizzle.config.ts'), `export default ${JSON.stringify({ dialect: 'postgresql', schema, out: './drizzle', strict: true })};\n`);
     execFileSync(join(projectRoot, 'node_modules', '.bin', 'drizzle-kit'), ['generate', '--config', 'drizzle.config.ts'], { cwd: copy, stdio: 'pipe' });
     const before = new Set(readdirSync(join(projectRoot, 'drizzle')));

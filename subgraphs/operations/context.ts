@@ -1,6 +1,9 @@
 import type { RequestScope } from '../../lib/subgraph/start-subgraph.js';
 import type { Loaders } from './loaders.js';
-import type { Database, FeedbackLimits } from './store/index.js';
+import type { MigrationRuntime } from './routing/migration-runtime.js';
+import type { StoreSet } from './routing/routed-stores.js';
+import type { FeedbackLimits } from './rules/feedback-limits.js';
+import type { Database } from './store/index.js';
 
 /** What resolvers need beyond the store: event publishing, view refresh and limits, owned by the server. */
 export interface OperationsServices {
@@ -14,7 +17,12 @@ export interface OperationsServices {
 }
 
 export interface OperationsContext extends RequestScope {
+  /** PostgreSQL, for what only it holds (documents, analytics). */
   db: Database;
+  /** Conversations and feedback, wherever the migration stage has them. */
+  stores: StoreSet;
+  /** The move's stages, relay and legacy store (the migration resolvers). */
+  migration: MigrationRuntime;
   loaders: Loaders;
   services: OperationsServices;
 }

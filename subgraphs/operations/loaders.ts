@@ -1,20 +1,8 @@
 import DataLoader from 'dataloader';
 import { compareInstants, exactIso } from '../../lib/precise-time.js';
-import {
-  findDocumentsByIds,
-  findFeedbackBySessionIds,
-  findMessagesByIds,
-  findQualityByDocumentIds,
-  findSessionsByIds,
-  listMessagePages,
-  type DocumentQualityRow,
-  type DocumentRow,
-  type Executor,
-  type FeedbackRow,
-  type MessagePageKey,
-  type MessageRow,
-  type SessionRow,
-} from './store/index.js';
+import type { MessagePage, SessionRef } from './routing/ports.js';
+import type { StoreSet } from './routing/routed-stores.js';
+import { findDocumentsByIds, findQualityByDocumentIds, type DocumentQualityRow, type DocumentRow, type Executor, type FeedbackRow, type MessageRow, type SessionRow } from './store/index.js';
 
 /** One result per key, in key order: the row with that key or null. */
 function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
@@ -32,7 +20,7 @@ function groupByKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V
  * Rows of one page key, from the rows fetched for all keys (ordered by session, time, id).
  * The id tie-break compares like the database's C.UTF-8 collation (stack/ creates it so).
  */
-function pickPage(rows: readonly MessageRow[], key: MessagePageKey): MessageRow[] {
+function pickPage(rows: readonly MessageRow[], key: MessagePage): MessageRow[] {
   const after = key.after;
   const page = rows.filter(
     (row) =>
@@ -43,20 +31,24 @@ function pickPage(rows: readonly MessageRow[], key: MessagePageKey): MessageRow[
 }
 
 /** Created per request: a loader's cache must never serve one caller's rows to another. */
-export function createLoaders(db: Executor) {
+export function createLoaders(db: Executor, stores: StoreSet) {
   return {
-    sessionById: new DataLoader<string, SessionRow | null>(async (ids) => byKey(ids, await findSessionsByIds(db, ids), (row) => row.id)),
-    messageById: new DataLoader<string, MessageRow | null>(async (ids) => byKey(ids, await findMessagesByIds(db, ids), (row) => row.id)),
+    sessionById: new DataLoader<string, SessionRow | null>(async (ids) => byKey(ids, await stores.conversations.sessionsByIds(ids), (row) => row.id)),
+    messageById: new DataLoader<string, MessageRow | null>(async (ids) => byKey(ids, await stores.conversations.messagesByIds(ids), (row) => row.id)),
     documentById: new DataLoader<string, DocumentRow | null>(async (ids) => byKey(ids, await findDocumentsByIds(db, ids), (row) => row.id)),
     qualityByDocumentId: new DataLoader<string, DocumentQualityRow | null>(async (ids) =>
       byKey(ids, await findQualityByDocumentIds(db, ids), (row) => row.documentId),
     ),
-    feedbackBySessionId: new DataLoader<string, FeedbackRow[]>(async (ids) =>
-      groupByKey(ids, await findFeedbackBySessionIds(db, ids), (row) => row.sessionId ?? ''),
+    feedbackBySession: new DataLoader<SessionRef, FeedbackRow[], string>(
+      async (sessions) => {
+        const rows = await stores.feedback.feedbackBySessions(sessions);
+        return groupByKey(sessions.map((session) => session.id), rows, (row) => row.sessionId ?? '');
+      },
+      { cacheKeyFn: (session) => session.id },
     ),
-    messagePage: new DataLoader<MessagePageKey, MessageRow[], string>(
+    messagePage: new DataLoader<MessagePage, MessageRow[], string>(
       async (keys) => {
-        const rows = await listMessagePages(db, keys);
+        const rows = await stores.conversations.messagePages(keys);
         return keys.map((key) => pickPage(rows, key));
       },
       { cacheKeyFn: (key) => JSON.stringify([key.sessionId, key.limit, key.after ? exactIso(key.after.at) : null, key.after?.id ?? null]) },

@@ -15,6 +15,7 @@ import { createExportRoute, exportPath } from './export/route.js';
 import { createViewRefresher } from './jobs/view-refresh.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { startMigrationRuntime, type MigrationRuntime } from './routing/migration-runtime.js';
 import { createDatabase, createPool, migrateDatabase, pingDatabase, publishPendingEvents } from './store/index.js';
 
 export interface OperationsOptions {
@@ -23,6 +24,8 @@ export interface OperationsOptions {
   logger?: Logger;
   /** How often the outbox relay republishes events Redis missed; default 5000 ms. */
   outboxRelayMs?: number;
+  /** How often the dual-write relay looks for what it missed (default MIGRATION_RELAY_INTERVAL_MS; 0: only right after commits). */
+  relayIntervalMs?: number;
   /** Extra Apollo plugins (the benchmark times requests inside the server with one); default none. */
   plugins?: ApolloServerPlugin<OperationsContext>[];
 }
@@ -32,7 +35,13 @@ export async function startOperations(config: Config, port = config.ports.operat
   const pool = options.pool ?? createPool(config.postgres.url);
   const db = createDatabase(pool);
   const redis = createRedis(config.redis.url, 'operations');
-  return startSubgraph<OperationsContext>(config, { name: 'operations', port, ...(options.logger ? { logger: options.logger } : {}) }, ({ logger }) => {
+  return startSubgraph<OperationsContext>(config, { name: 'operations', port, ...(options.logger ? { logger: options.logger } : {}) }, ({ logger, metrics }) => {
+    // built once the database is migrated (prepare); requests are only served after that
+    let migration: MigrationRuntime | undefined;
+    const runtime = (): MigrationRuntime => {
+      if (!migration) throw new Error('the operations subgraph is not prepared yet');
+      return migration;
+    };
     const refresher = createViewRefresher(db, redis, `${config.eventStreamPrefix}:lock:operations:analytics-refresh`, logger);
     const publish = publishOutboxRow(redis);
     const services: OperationsServices = {
@@ -46,11 +55,19 @@ export async function startOperations(config: Config, port = config.ports.operat
     };
     return {
       schema: { typeDefs: parse(subgraphSdl.operations), resolvers },
-      prepare: () => migrateDatabase(config),
-      context: (scope) => ({ ...scope, db, loaders: createLoaders(db), services }),
+      prepare: async () => {
+        await migrateDatabase(config);
+        migration = await startMigrationRuntime(config, { db, redis, logger, registry: metrics, ...(options.relayIntervalMs !== undefined ? { relayIntervalMs: options.relayIntervalMs } : {}) });
+      },
+      context: (scope) => {
+        const stores = runtime().stores;
+        return { ...scope, db, stores, migration: runtime(), loaders: createLoaders(db, stores), services };
+      },
       readiness: {
         postgres: () => pingDatabase(pool),
         redis: async () => (await redis.ping()) === 'PONG',
+        // only while a domain still uses it
+        legacy: () => (runtime().usesLegacy() ? runtime().pingLegacy() : Promise.resolve(true)),
       },
       routes: (admit) => ({ [exportPath]: createExportRoute(pool, admit, logger) }),
       plugins: options.plugins ?? [],
@@ -65,6 +82,7 @@ export async function startOperations(config: Config, port = config.ports.operat
         };
       },
       close: async () => {
+        await migration?.stop();
         redis.disconnect();
         if (!options.pool) await pool.end();
       },

@@ -181,7 +181,7 @@ describe('operations: feedback, events and preference pairs', () => {
     const pool = createPool(h.config.postgres.url, { max: 2 });
     const db = createDatabase(pool);
     try {
-      const event = { eventId: `feedback:${h.run}-late`, stream: `${prefix}:feedback`, type: 'feedback.submitted', payload: { feedbackId: `${h.run}-late` } };
+      const event = { eventId: `feedback:${h.run}-late`, stream: `${prefix}:feedback`, type: 'feedback.submitted' as const, payload: { feedbackId: `${h.run}-late` } };
       await db.transaction((tx) => enqueueEvent(tx, event));
       const failing = async () => {
         throw new Error('redis is down');

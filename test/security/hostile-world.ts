@@ -137,7 +137,7 @@ export async function startHostileWorld(): Promise<HostileWorld> {
 
 /** Rows, nodes, relationships and points in every store: what no hostile request may change. */
 export async function countEverything(world: HostileWorld): Promise<Record<string, number>> {
-  const tables = ['sessions', 'messages', 'feedback', 'preference_pairs', 'documents', 'document_quality', 'audit_logs', 'outbox_events', 'processed_events', 'users', 'preferences', 'feature_flags'];
+  const tables = ['sessions', 'messages', 'feedback', 'preference_pairs', 'documents', 'document_quality', 'audit_logs', 'outbox_events', 'processed_events', 'users', 'preferences', 'migration_stages', 'migration_changes'];
   const counts: Record<string, number> = {};
   for (const table of tables) {
     const { rows } = await world.sql.query<{ count: string }>(`SELECT count(*) FROM ${table}`);

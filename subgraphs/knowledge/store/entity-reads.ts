@@ -52,3 +52,30 @@ export async function readLayerHistory(driver: Driver, ids: readonly string[]): 
   );
   return new Map(records.map((record) => [record.get('id') as string, record.get('history') as TransitionRecord[]]));
 }
+
+/**
+ * Entity ids for references that are entity ids or entity names (legacy messages named the
+ * concepts they mention either way): a name maps to the id of the entity of that name, when
+ * exactly one has it. References matching nothing are absent from the map.
+ */
+export async function resolveEntityReferences(driver: Driver, references: readonly string[]): Promise<Map<string, string>> {
+  if (references.length === 0) return new Map();
+  const records = await readRecords(
+    driver,
+    `UNWIND $references AS reference
+     CALL (reference) {
+       OPTIONAL MATCH (byId:MedicalEntity {id: reference})
+       OPTIONAL MATCH (byName:MedicalEntity {name: reference})
+       WITH byId, collect(DISTINCT byName.id) AS named
+       RETURN coalesce(byId.id, CASE WHEN size(named) = 1 THEN named[0] END) AS id
+     }
+     RETURN reference, id`,
+    { references: [...new Set(references)] },
+  );
+  const resolved = new Map<string, string>();
+  for (const record of records) {
+    const id = record.get('id') as string | null;
+    if (id !== null) resolved.set(record.get('reference') as string, id);
+  }
+  return resolved;
+}

@@ -1,7 +1,7 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import { layers, type EntityType, type Layer } from '../rules.js';
 import { readRecords } from './driver.js';
-import { toLuceneQuery } from './lucene-query.js';
+import { toLuceneQuery } from '../../../lib/lucene-query.js';
 import { entityProjection, type EntityRecord } from './records.js';
 
 export interface EntitySearch {

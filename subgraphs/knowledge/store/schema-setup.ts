@@ -10,6 +10,8 @@ const statements = [
   'CREATE CONSTRAINT layer_transition_id IF NOT EXISTS FOR (n:LayerTransition) REQUIRE n.transition_id IS UNIQUE',
   'CREATE CONSTRAINT processed_event_id IF NOT EXISTS FOR (n:ProcessedEvent) REQUIRE n.id IS UNIQUE',
   'CREATE INDEX medical_entity_layer IF NOT EXISTS FOR (n:MedicalEntity) ON (n.layer)',
+  // legacy messages name the entities they mention by id or by name (migration resolves names)
+  'CREATE INDEX medical_entity_name IF NOT EXISTS FOR (n:MedicalEntity) ON (n.name)',
   'CREATE INDEX layer_transition_entity IF NOT EXISTS FOR (n:LayerTransition) ON (n.entity_id)',
   'CREATE FULLTEXT INDEX medical_entity_text IF NOT EXISTS FOR (n:MedicalEntity) ON EACH [n.name, n.description]',
 ];

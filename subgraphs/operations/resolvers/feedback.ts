@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { badInput, notFound } from '../../../lib/errors.js';
 import { authorize } from '../../../lib/policy.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
@@ -5,7 +6,7 @@ import { actorOf } from './actor.js';
 import type { OperationsContext } from '../context.js';
 import type { EventPayload } from '../../../lib/event-contracts.js';
 import { defineEvent } from '../../../lib/typed-events.js';
-import { findRatedAnswer, insertFeedback, maxMessageLength, type FeedbackRow, type FeedbackType, type NewFeedback, type Severity } from '../store/index.js';
+import { maxMessageLength, type FeedbackRow, type FeedbackType, type NewFeedback, type Severity } from '../store/index.js';
 import { checkIdList, checkRating } from '../rules/validation.js';
 import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 
@@ -62,7 +63,7 @@ async function feedbackFromConversation(ctx: OperationsContext, input: FeedbackI
     if (!session) throw notFound('Session', input.sessionId);
     authorize(ctx.viewer, 'feedback.submit', session.patientId);
   }
-  const rated = await findRatedAnswer(ctx.db, responseId);
+  const rated = await ctx.stores.conversations.ratedAnswer(responseId);
   if (!rated) throw notFound('Answer with response id', responseId);
   const { answer, question } = rated;
   authorize(ctx.viewer, 'feedback.submit', answer.patientId);
@@ -76,6 +77,7 @@ async function feedbackFromConversation(ctx: OperationsContext, input: FeedbackI
   // how the answer was produced is stated by the assistant service, not by whoever rates it
   if (layers.length > 0) authorize(ctx.viewer, 'answer.annotate');
   return {
+    id: randomUUID(),
     responseId,
     sessionId: answer.sessionId,
     patientId: answer.patientId,
@@ -93,7 +95,7 @@ async function feedbackFromConversation(ctx: OperationsContext, input: FeedbackI
 async function saveFeedback(ctx: OperationsContext, input: FeedbackInput): Promise<FeedbackRow> {
   authorize(ctx.viewer, 'feedback.submit');
   const row = await feedbackFromConversation(ctx, input);
-  const saved = await insertFeedback(ctx.db, actorOf(ctx.viewer), row, ctx.services.feedbackLimits, toFeedbackEvent(ctx.services.streamPrefix));
+  const saved = await ctx.stores.feedback.submitFeedback(actorOf(ctx.viewer), row, ctx.services.feedbackLimits, toFeedbackEvent(ctx.services.streamPrefix));
   await ctx.services.publishNow([`feedback:${saved.id}`]);
   return saved;
 }

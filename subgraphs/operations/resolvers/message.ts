@@ -3,7 +3,8 @@ import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import { actorOf } from './actor.js';
 import type { OperationsContext } from '../context.js';
 import { checkWritable } from '../rules/session-status.js';
-import { insertMessage, maxMessageLength, searchMessages, type MessageRole, type MessageRow } from '../store/index.js';
+import { maxMessageLength, type MessageRole, type MessageRow } from '../store/index.js';
+import { newMessageId } from '../rules/record-ids.js';
 import { checkIdList, checkPageSize, checkUnitInterval } from '../rules/validation.js';
 import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 import { loadReadable } from './readable.js';
@@ -28,13 +29,14 @@ export const messageResolvers = {
       authorize(ctx.viewer, 'conversation.read', args.patientId);
       const text = checkText(args.text, 'text', maxSearchLength);
       const first = checkPageSize(args.first ?? 20);
-      return first === 0 ? [] : searchMessages(ctx.db, args.patientId, text, first);
+      return first === 0 ? [] : ctx.stores.conversations.searchMessages(args.patientId, text, first);
     },
   },
   Mutation: {
     postMessage: (_: unknown, { input }: PostMessageArgs, ctx: OperationsContext) => {
       const viewer = authorize(ctx.viewer, 'conversation.write');
       const message = {
+        id: newMessageId(),
         sessionId: input.sessionId,
         role: input.role,
         content: checkText(input.content, 'content', maxMessageLength),
@@ -42,7 +44,7 @@ export const messageResolvers = {
         confidence: checkUnitInterval(input.confidence, 'confidence'),
         relatedConcepts: checkIdList(input.mentions, 'mentions'),
       };
-      return insertMessage(ctx.db, actorOf(viewer), message, (session) => {
+      return ctx.stores.conversations.postMessage(actorOf(viewer), message, (session) => {
         authorize(viewer, 'conversation.write', session.patientId);
         checkWritable(session.id, session.status, 'posting a message');
       });

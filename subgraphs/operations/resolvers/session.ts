@@ -4,7 +4,7 @@ import { toConnection } from '../paging/connection.js';
 import { loadReadable } from './readable.js';
 import type { OperationsContext } from '../context.js';
 import { decodeCursor } from '../paging/cursor.js';
-import { countSessions, listSessions, type SessionRow, type SessionStatus } from '../store/index.js';
+import type { SessionRow, SessionStatus } from '../store/index.js';
 import { checkPageSize } from '../rules/validation.js';
 
 interface PageArgs {
@@ -21,11 +21,11 @@ async function loadSessionPage(ctx: OperationsContext, patientId: string, args: 
   const first = checkPageSize(args.first ?? 20);
   const after = decodeCursor(args.after);
   const filter = { patientId, status: args.status ?? null };
-  const rows = first === 0 ? [] : await listSessions(ctx.db, filter, first + 1, after);
+  const rows = first === 0 ? [] : await ctx.stores.conversations.listSessions(filter, first + 1, after);
   for (const row of rows) ctx.loaders.sessionById.prime(row.id, row);
   return {
     ...toConnection(rows, first, (row) => ({ at: row.lastActivity, id: row.id })),
-    totalCount: () => countSessions(ctx.db, filter),
+    totalCount: () => ctx.stores.conversations.countSessions(filter),
   };
 }
 
@@ -49,12 +49,12 @@ export const sessionResolvers = {
     messages: async (session: SessionRow, args: PageArgs, ctx: OperationsContext) => {
       const first = checkPageSize(args.first ?? 50);
       const after = decodeCursor(args.after);
-      const rows = first === 0 ? [] : await ctx.loaders.messagePage.load({ sessionId: session.id, limit: first + 1, after });
+      const rows = first === 0 ? [] : await ctx.loaders.messagePage.load({ sessionId: session.id, patientId: session.patientId, limit: first + 1, after });
       return {
         ...toConnection(rows, first, (row) => ({ at: row.createdAt, id: row.id })),
         totalCount: session.messageCount,
       };
     },
-    feedback: (session: SessionRow, _: unknown, ctx: OperationsContext) => ctx.loaders.feedbackBySessionId.load(session.id),
+    feedback: (session: SessionRow, _: unknown, ctx: OperationsContext) => ctx.loaders.feedbackBySession.load({ id: session.id, patientId: session.patientId }),
   },
 } satisfies Resolvers<OperationsContext>;

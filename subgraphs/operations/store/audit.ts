@@ -28,3 +28,9 @@ export async function writeAudit(tx: Executor, actor: Actor, entry: AuditEntry):
     newValue: entry.newValue ?? null,
   });
 }
+
+/**
+ * Work done inside the transaction of a change, after it: the dual-write layer records the
+ * change for the other store there (the row written and its audit entry).
+ */
+export type WithinChange<Row> = (tx: Executor, row: Row, audit: AuditEntry) => Promise<void>;

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import { AppError, conflict } from '../../../lib/errors.js';
-import { writeAudit, type Actor } from './audit.js';
+import { checkFeedbackLimits, type FeedbackLimits, type RecentFeedback } from '../rules/feedback-limits.js';
+import { writeAudit, type Actor, type WithinChange } from './audit.js';
+import { preciseNow } from '../../../lib/precise-time.js';
 import type { Database, Executor } from './db.js';
 import { enqueueEvent, type OutboxEvent } from './outbox.js';
 import { derivePreferencePairs } from './preference-pairs.js';
@@ -18,6 +19,7 @@ export function findFeedbackBySessionIds(db: Executor, sessionIds: readonly stri
 }
 
 export interface NewFeedback {
+  id: string;
   responseId: string;
   sessionId: string | null;
   patientId: string | null;
@@ -61,44 +63,30 @@ export async function findRatedAnswer(db: Executor, responseId: string): Promise
   return { answer, question: question ?? null };
 }
 
-/** How much feedback one patient may give in 24 hours: in all, and about any one entity. */
-export interface FeedbackLimits {
-  perPatientPerDay: number;
-  perEntityPerDay: number;
-}
-
-const rateLimitedFeedback = (message: string) => new AppError('RATE_LIMITED', message);
-
 /**
- * Refuses feedback past the limits: one rating per caller and answer (CONFLICT), at most
- * `perPatientPerDay` feedback about one patient's answers, and at most `perEntityPerDay` of them
- * about any one entity (RATE_LIMITED naming it). Call inside the transaction that inserts, after
- * `lockPatientFeedback`, so concurrent submissions for a patient are counted one after another.
+ * Counts one transaction at a time per patient (or per caller, without one): call inside the
+ * transaction that inserts, after `lockPatientFeedback`, so the counts stay exact.
  */
-async function checkFeedbackLimits(tx: Executor, actor: Actor, input: NewFeedback, limits: FeedbackLimits): Promise<void> {
+async function countRecentFeedback(tx: Executor, actor: Actor, input: NewFeedback): Promise<RecentFeedback> {
   const [again] = await tx
     .select({ id: feedback.id })
     .from(feedback)
     .where(and(eq(feedback.responseId, input.responseId), eq(feedback.actor, actor.sub)))
     .limit(1);
-  if (again) throw conflict(`You already rated response ${input.responseId}`);
-  if (!input.patientId) return;
+  if (again || !input.patientId) return { alreadyRated: again !== undefined, patientToday: 0, busiestEntity: null };
   const since = sql`now() - interval '24 hours'`;
   const [today] = await tx
     .select({ total: sql<number>`count(*)::int` })
     .from(feedback)
     .where(and(eq(feedback.patientId, input.patientId), sql`${feedback.createdAt} > ${since}`));
-  if ((today?.total ?? 0) >= limits.perPatientPerDay) {
-    throw rateLimitedFeedback(`At most ${limits.perPatientPerDay} feedback a day may be given about one patient's answers; try again tomorrow`);
-  }
-  if (input.entityIds.length === 0) return;
+  if (input.entityIds.length === 0) return { alreadyRated: false, patientToday: today?.total ?? 0, busiestEntity: null };
   const entities = sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(input.entityIds)}::jsonb))`;
-  const busy = await tx.execute<{ entity: string }>(sql`
-    SELECT entity FROM feedback, unnest(entity_ids) AS entity
+  const busiest = await tx.execute<{ entity: string; total: number }>(sql`
+    SELECT entity, count(*)::int AS total FROM feedback, unnest(entity_ids) AS entity
     WHERE patient_id = ${input.patientId} AND created_at > ${since} AND entity_ids && ${entities} AND entity = ANY(${entities})
-    GROUP BY entity HAVING count(*) >= ${limits.perEntityPerDay} LIMIT 1`);
-  const entity = busy.rows[0]?.entity;
-  if (entity) throw rateLimitedFeedback(`At most ${limits.perEntityPerDay} feedback a day may concern entity ${entity}; try again tomorrow`);
+    GROUP BY entity ORDER BY total DESC, entity LIMIT 1`);
+  const top = busiest.rows[0];
+  return { alreadyRated: false, patientToday: today?.total ?? 0, busiestEntity: top ? { id: top.entity, count: top.total } : null };
 }
 
 /**
@@ -106,19 +94,21 @@ async function checkFeedbackLimits(tx: Executor, actor: Actor, input: NewFeedbac
  * in one transaction (after the limits above): the event is published after commit (see
  * outbox.ts), so a Redis outage delays it but never loses it.
  */
-export function insertFeedback(db: Database, actor: Actor, input: NewFeedback, limits: FeedbackLimits, toEvent: (row: FeedbackRow) => OutboxEvent): Promise<FeedbackRow> {
+export function insertFeedback(db: Database, actor: Actor, input: NewFeedback, limits: FeedbackLimits, toEvent: (row: FeedbackRow) => OutboxEvent, within?: WithinChange<FeedbackRow>): Promise<FeedbackRow> {
   return db.transaction(async (tx) => {
     // one transaction at a time per patient (or per caller, without one): the counts stay exact
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`feedback:${input.patientId ?? actor.sub}`}, 0))`);
-    await checkFeedbackLimits(tx, actor, input, limits);
+    checkFeedbackLimits(input.responseId, await countRecentFeedback(tx, actor, input), limits);
     const [created] = await tx
       .insert(feedback)
-      .values({ ...input, actor: actor.sub })
+      .values({ ...input, actor: actor.sub, createdAt: preciseNow() })
       .returning();
     if (!created) throw new Error('INSERT INTO feedback returned no row');
     await derivePreferencePairs(tx, created);
-    await writeAudit(tx, actor, { action: 'feedback.submit', entityType: 'feedback', entityId: created.id, newValue: created });
+    const audit = { action: 'feedback.submit', entityType: 'feedback', entityId: created.id, newValue: created };
+    await writeAudit(tx, actor, audit);
     await enqueueEvent(tx, toEvent(created));
+    await within?.(tx, created, audit);
     return created;
   });
 }

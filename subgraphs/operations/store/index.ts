@@ -1,5 +1,7 @@
 export * from './analytics.js';
+export * from './apply-legacy-change.js';
 export * from './audit.js';
+export * from './copied-rows.js';
 export * from './db.js';
 export * from './documents.js';
 export * from './feedback.js';

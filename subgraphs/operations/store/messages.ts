@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { notFound } from '../../../lib/errors.js';
-import { exactIso } from '../../../lib/precise-time.js';
+import { exactIso, notBefore, preciseNow } from '../../../lib/precise-time.js';
 import type { KeysetCursor } from '../paging/cursor.js';
-import { writeAudit, type Actor } from './audit.js';
+import { writeAudit, type Actor, type WithinChange } from './audit.js';
 import type { Database, Executor } from './db.js';
 import type { MessageRole } from './schema/columns.js';
 import { messages, sessions } from './schema/index.js';
@@ -41,7 +41,9 @@ export function listMessagePages(db: Executor, keys: readonly MessagePageKey[]):
     .orderBy(asc(messages.sessionId), asc(messages.createdAt), asc(messages.id));
 }
 
+/** A message about to be posted: its id is chosen by the caller, the same in both stores. */
 export interface NewMessage {
+  id: string;
   sessionId: string;
   role: MessageRole;
   content: string;
@@ -50,25 +52,36 @@ export interface NewMessage {
   relatedConcepts: string[];
 }
 
+/** A posted message and its session after it. */
+export interface PostedMessage {
+  message: MessageRow;
+  session: SessionRow;
+}
+
 /**
  * Inserts the message and moves the session's last activity and message count in the same
  * transaction, with the session row locked; `check` refuses (throws) before anything is written.
+ * The message's time is after the session's last activity: a session's messages keep their order.
  */
-export function insertMessage(db: Database, actor: Actor, input: NewMessage, check: (session: SessionRow) => void): Promise<MessageRow> {
+export function insertMessage(db: Database, actor: Actor, input: NewMessage, check: (session: SessionRow) => void, within?: WithinChange<PostedMessage>): Promise<MessageRow> {
   return db.transaction(async (tx) => {
     const [session] = await tx.select().from(sessions).where(eq(sessions.id, input.sessionId)).for('update');
     if (!session) throw notFound('Session', input.sessionId);
     check(session);
     const [created] = await tx
       .insert(messages)
-      .values({ ...input, patientId: session.patientId })
+      .values({ ...input, patientId: session.patientId, createdAt: notBefore(preciseNow(), session.lastActivity) })
       .returning();
     if (!created) throw new Error('INSERT INTO messages returned no row');
-    await tx
+    const [moved] = await tx
       .update(sessions)
       .set({ lastActivity: created.createdAt, messageCount: sql`${sessions.messageCount} + 1` })
-      .where(eq(sessions.id, session.id));
-    await writeAudit(tx, actor, { action: 'message.post', entityType: 'message', entityId: created.id, newValue: created });
+      .where(eq(sessions.id, session.id))
+      .returning();
+    if (!moved) throw notFound('Session', input.sessionId);
+    const audit = { action: 'message.post', entityType: 'message', entityId: created.id, newValue: created };
+    await writeAudit(tx, actor, audit);
+    await within?.(tx, { message: created, session: moved }, audit);
     return created;
   });
 }

@@ -1,13 +1,10 @@
 import { and, asc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
+import type { OutgoingEvent } from '../../../lib/typed-events.js';
 import type { Database, Executor } from './db.js';
 import { outboxEvents } from './schema/index.js';
 
-export interface OutboxEvent {
-  eventId: string;
-  stream: string;
-  type: string;
-  payload: unknown;
-}
+/** An event checked against its contract (lib/typed-events defines them). */
+export type OutboxEvent = OutgoingEvent;
 
 export type OutboxRow = typeof outboxEvents.$inferSelect;
 

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { notFound } from '../../../lib/errors.js';
 import type { KeysetCursor } from '../paging/cursor.js';
-import { writeAudit, type Actor } from './audit.js';
+import { writeAudit, type Actor, type WithinChange } from './audit.js';
 import type { Database, Executor } from './db.js';
 import { countWhere, newestFirst } from './paging.js';
 import type { SessionStatus } from './schema/columns.js';
@@ -32,17 +32,25 @@ export function countSessions(db: Executor, filter: SessionFilter): Promise<numb
   return countWhere(db, sessions, filterSessions(filter));
 }
 
+/** A session about to start: its id and start time are chosen by the caller, the same in both stores. */
 export interface NewSession {
+  id: string;
   patientId: string;
   title: string | null;
   device: string | null;
+  createdAt: Date;
 }
 
-export function createSession(db: Database, actor: Actor, input: NewSession): Promise<SessionRow> {
+export function createSession(db: Database, actor: Actor, input: NewSession, within?: WithinChange<SessionRow>): Promise<SessionRow> {
   return db.transaction(async (tx) => {
-    const [created] = await tx.insert(sessions).values(input).returning();
+    const [created] = await tx
+      .insert(sessions)
+      .values({ ...input, lastActivity: input.createdAt })
+      .returning();
     if (!created) throw new Error('INSERT INTO sessions returned no row');
-    await writeAudit(tx, actor, { action: 'session.start', entityType: 'session', entityId: created.id, newValue: created });
+    const audit = { action: 'session.start', entityType: 'session', entityId: created.id, newValue: created };
+    await writeAudit(tx, actor, audit);
+    await within?.(tx, created, audit);
     return created;
   });
 }
@@ -54,14 +62,16 @@ export type SessionPatch = Partial<Pick<SessionRow, 'title' | 'status' | 'endedA
  * Locks the session, lets `decide` check the current row (authorization, legal transition:
  * it throws to refuse) and return the change, applies it and audits old and new values.
  */
-export function updateSession(db: Database, actor: Actor, id: string, action: string, decide: (current: SessionRow) => SessionPatch): Promise<SessionRow> {
+export function updateSession(db: Database, actor: Actor, id: string, action: string, decide: (current: SessionRow) => SessionPatch, within?: WithinChange<SessionRow>): Promise<SessionRow> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(sessions).where(eq(sessions.id, id)).for('update');
     if (!current) throw notFound('Session', id);
     const patch = decide(current);
     const [updated] = await tx.update(sessions).set(patch).where(eq(sessions.id, id)).returning();
     if (!updated) throw notFound('Session', id);
-    await writeAudit(tx, actor, { action, entityType: 'session', entityId: id, oldValue: current, newValue: updated });
+    const audit = { action, entityType: 'session', entityId: id, oldValue: current, newValue: updated };
+    await writeAudit(tx, actor, audit);
+    await within?.(tx, updated, audit);
     return updated;
   });
 }

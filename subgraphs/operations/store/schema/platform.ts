@@ -33,27 +33,6 @@ export const preferences = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );
 
-export const writeTargets = ['legacy', 'postgres', 'dual'] as const;
-export const readSources = ['legacy', 'postgres'] as const;
-
-/** Per-domain migration switches (sessions, feedback, documents), read at run time. */
-export const featureFlags = pgTable(
-  'feature_flags',
-  {
-    key: text('key').primaryKey(),
-    enabled: boolean('enabled').notNull().default(false),
-    writeTarget: text('write_target', { enum: writeTargets }).notNull().default('legacy'),
-    readSource: text('read_source', { enum: readSources }).notNull().default('legacy'),
-    description: text('description'),
-    updatedBy: text('updated_by'),
-    updatedAt: timestamptz('updated_at').notNull().default(sql`now()`),
-  },
-  () => [
-    check('feature_flags_write_target_check', sql.raw(`write_target IN (${sqlList(writeTargets)})`)),
-    check('feature_flags_read_source_check', sql.raw(`read_source IN (${sqlList(readSources)})`)),
-  ],
-);
-
 export const auditLogs = pgTable(
   'audit_logs',
   {

@@ -1,4 +1,4 @@
-import { badInput } from '../../../lib/errors.js';
+import { badInput } from './errors.js';
 
 /** Characters with a meaning in Lucene's query syntax. */
 const special = /[+\-!(){}[\]^"~*?:\\/&|]/g;

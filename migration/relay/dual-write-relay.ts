@@ -1,0 +1,190 @@
+import type { Redis } from 'ioredis';
+import type { Driver } from 'neo4j-driver';
+import { sql } from 'drizzle-orm';
+import type { Logger } from '../../lib/logger.js';
+import { publishDefined } from '../../lib/typed-events.js';
+import { applyLegacyChange, type Database, type Executor } from '../../subgraphs/operations/store/index.js';
+import type { ChangeEnvelope } from '../changes.js';
+import { applyChangeToLegacy } from '../legacy/apply-change.js';
+import { markChangeDone, readAggregateChanges, readPendingChanges, recordChangeFailure } from '../legacy/change-nodes.js';
+import { writeLegacy } from '../legacy/driver.js';
+import type { LegacyFormat } from '../legacy/legacy-format.js';
+import { aggregatesWithQueuedChanges, claimLegacyChange, lockQueuedChanges, markQueuedApplied, recordQueuedFailure } from '../store/change-queue.js';
+
+/**
+ * The dual-write relay: applies each change the authoritative store committed to the other
+ * store, in commit order per aggregate (an advisory lock per aggregate serialises every relay of
+ * every replica), idempotently (legacy changes are claimed by id in PostgreSQL; legacy writes are
+ * MERGEs of full states). Right after a commit the change's aggregate is applied at once; a loop
+ * picks up what that missed, backing off while a store is down.
+ */
+export interface DualWriteRelay {
+  /** The legacy store committed this change (legacy authoritative). */
+  legacyCommitted(envelope: ChangeEnvelope): void;
+  /** PostgreSQL committed this change (PostgreSQL authoritative). */
+  postgresCommitted(envelope: ChangeEnvelope): void;
+  /** Applies everything pending now, both ways; the counts of changes applied and of aggregates that failed. */
+  drain(): Promise<{ toPostgres: number; toLegacy: number; failedAggregates: number }>;
+  /** Resolves when the applications started by commits are done. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RelayOptions {
+  db: Database;
+  driver: Driver;
+  redis: Redis;
+  format: LegacyFormat;
+  logger: Logger;
+  /** Pause between rounds of the loop; it backs off (doubling, up to 30 s) while a store fails. 0: no loop. */
+  intervalMs: number;
+}
+
+const maxBackoffMs = 30_000;
+
+const lockAggregate = (tx: Executor, aggregate: string) => tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`migration:${aggregate}`}, 0))`);
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
+  const { db, driver, redis, format, logger } = options;
+  const inFlight = new Set<Promise<unknown>>();
+
+  /** Applies the pending legacy changes of one aggregate to PostgreSQL, then publishes their events; returns how many were applied. */
+  async function applyToPostgres(aggregate: string): Promise<number> {
+    const applied = await db.transaction(async (tx) => {
+      await lockAggregate(tx, aggregate);
+      const changes = await readAggregateChanges(driver, aggregate);
+      for (const pending of changes) {
+        if (!pending.postgresPending || !(await claimLegacyChange(tx, pending.envelope.changeId))) continue;
+        const { change, audit, toPostgres } = pending.envelope;
+        await applyLegacyChange(tx, toPostgres ? change : null, audit);
+      }
+      return changes;
+    }).catch(async (error: unknown) => {
+      const first = (await readAggregateChanges(driver, aggregate).catch(() => []))[0];
+      if (first) await recordChangeFailure(driver, first.envelope.changeId, messageOf(error)).catch(() => undefined);
+      throw error;
+    });
+    for (const pending of applied) {
+      let eventsDone = !pending.eventsPending;
+      if (!eventsDone) {
+        try {
+          for (const event of pending.envelope.events) await publishDefined(redis, event);
+          eventsDone = true;
+        } catch (error) {
+          logger.warn({ err: error, changeId: pending.envelope.changeId }, 'events of a legacy change not published yet; the relay retries');
+        }
+      }
+      await markChangeDone(driver, pending.envelope.changeId, { postgres: true, events: eventsDone });
+    }
+    return applied.length;
+  }
+
+  /** Applies the queued PostgreSQL changes of one aggregate to the legacy store; returns how many. */
+  async function applyToLegacy(aggregate: string): Promise<number> {
+    let firstId: number | undefined;
+    try {
+      return await db.transaction(async (tx) => {
+        await lockAggregate(tx, aggregate);
+        const queued = await lockQueuedChanges(tx, aggregate);
+        firstId = queued[0]?.id;
+        if (queued.length === 0) return 0;
+        await writeLegacy(driver, async (legacyTx) => {
+          for (const change of queued) await applyChangeToLegacy(legacyTx, change.envelope.change, format);
+        });
+        await markQueuedApplied(tx, queued.map((change) => change.id));
+        return queued.length;
+      });
+    } catch (error) {
+      if (firstId !== undefined) await recordQueuedFailure(db, firstId, messageOf(error)).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  function track(work: Promise<unknown>): void {
+    const tracked = work.catch(() => undefined).finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  }
+
+  async function drainLegacy(): Promise<{ applied: number; failed: number }> {
+    let applied = 0;
+    let failed = 0;
+    for (;;) {
+      const pending = await readPendingChanges(driver, 500);
+      const aggregates = [...new Set(pending.map((change) => change.envelope.aggregate))];
+      let progressed = false;
+      for (const aggregate of aggregates) {
+        try {
+          const count = await applyToPostgres(aggregate);
+          applied += count;
+          progressed ||= count > 0;
+        } catch (error) {
+          failed += 1;
+          logger.debug({ err: error, aggregate }, 'legacy change not applied to PostgreSQL yet');
+        }
+      }
+      if (!progressed || pending.length < 500) return { applied, failed };
+    }
+  }
+
+  async function drainPostgres(): Promise<{ applied: number; failed: number }> {
+    let applied = 0;
+    let failed = 0;
+    for (;;) {
+      const aggregates = await aggregatesWithQueuedChanges(db, 500);
+      let progressed = false;
+      for (const aggregate of aggregates) {
+        try {
+          const count = await applyToLegacy(aggregate);
+          applied += count;
+          progressed ||= count > 0;
+        } catch (error) {
+          failed += 1;
+          logger.debug({ err: error, aggregate }, 'PostgreSQL change not applied to the legacy store yet');
+        }
+      }
+      if (!progressed || aggregates.length < 500) return { applied, failed };
+    }
+  }
+
+  async function drain() {
+    const [toPostgres, toLegacy] = await Promise.all([
+      drainLegacy().catch(() => ({ applied: 0, failed: 1 })),
+      drainPostgres().catch(() => ({ applied: 0, failed: 1 })),
+    ]);
+    return { toPostgres: toPostgres.applied, toLegacy: toLegacy.applied, failedAggregates: toPostgres.failed + toLegacy.failed };
+  }
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let delay = options.intervalMs;
+  let round: Promise<unknown> = Promise.resolve();
+  function schedule(): void {
+    if (stopped || options.intervalMs === 0) return;
+    timer = setTimeout(() => {
+      round = drain().then((result) => {
+        delay = result.failedAggregates > 0 ? Math.min(maxBackoffMs, delay * 2) : options.intervalMs;
+        if (result.failedAggregates > 0) logger.warn({ ...result, retryInMs: delay }, 'dual-write relay: some changes could not be applied yet');
+        schedule();
+      });
+    }, delay);
+    timer.unref();
+  }
+  schedule();
+
+  return {
+    legacyCommitted: (envelope) => track(applyToPostgres(envelope.aggregate)),
+    postgresCommitted: (envelope) => track(applyToLegacy(envelope.aggregate)),
+    drain,
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await round;
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
+}

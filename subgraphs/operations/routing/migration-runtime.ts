@@ -1,0 +1,101 @@
+import type { Redis } from 'ioredis';
+import type { Driver } from 'neo4j-driver';
+import type { Registry } from 'prom-client';
+import type { Config } from '../../../lib/config.js';
+import type { Logger } from '../../../lib/logger.js';
+import { publishStageEpoch } from '../../../lib/stage-epoch.js';
+import { knowledgeConceptResolver } from '../../../migration/knowledge-concepts.js';
+import { pendingChangeSummary } from '../../../migration/legacy/change-nodes.js';
+import { createLegacyDriver, pingLegacy } from '../../../migration/legacy/driver.js';
+import { ensureLegacyIndexes } from '../../../migration/legacy/indexes.js';
+import { legacyFormat } from '../../../migration/legacy/legacy-format.js';
+import { legacyHoldsData } from '../../../migration/legacy/presence.js';
+import { startDualWriteRelay, type DualWriteRelay } from '../../../migration/relay/dual-write-relay.js';
+import { initialStage, migrationDomains, stagePlan, type MigrationDomain } from '../../../migration/stages/stage-rules.js';
+import { startStageWatcher, stagesEpoch, type StageWatcher } from '../../../migration/stages/stage-watcher.js';
+import { enqueueLegacyChange, queuedChangeSummary } from '../../../migration/store/change-queue.js';
+import { initializeStages, readStoredStages, type StageChangeContext } from '../../../migration/store/stage-store.js';
+import type { Database } from '../store/index.js';
+import { legacyStores } from './legacy-stores.js';
+import { postgresStores } from './postgres-stores.js';
+import { routedStores, type StoreSet } from './routed-stores.js';
+import { createShadowReader, type ShadowReader } from './shadow-reads.js';
+import { createShadowRecorder } from './shadow-recorder.js';
+
+/** Everything the operations subgraph needs to serve conversations and feedback during the move. */
+export interface MigrationRuntime {
+  stores: StoreSet;
+  stages: StageWatcher;
+  relay: DualWriteRelay;
+  shadow: ShadowReader;
+  legacyDriver: Driver;
+  /** What the stage gates ask the stores (stage-store.ts). */
+  stageContext: StageChangeContext;
+  /** True when some domain still uses the legacy store (readiness then checks it). */
+  usesLegacy(): boolean;
+  pingLegacy(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Reads (or stores, on first start) the stages, then builds both stores of each domain and the
+ * routing between them, the dual-write relay and shadow reads. The knowledge graph's Neo4j is
+ * read to resolve legacy concept names.
+ */
+export async function startMigrationRuntime(config: Config, deps: { db: Database; redis: Redis; logger: Logger; registry?: Registry; relayIntervalMs?: number }): Promise<MigrationRuntime> {
+  const { db, redis, logger } = deps;
+  const legacyDriver = createLegacyDriver(config.migration.legacy);
+  const concepts = knowledgeConceptResolver(config.neo4j);
+  const format = legacyFormat(config.migration.legacy.timeZone);
+  const stored = await readStoredStages(db);
+  const missing = migrationDomains.filter((domain) => !stored[domain]);
+  const unset = missing.filter((domain) => config.migration.initialDualWrite[domain] === undefined);
+  const present = unset.length > 0 ? await legacyHoldsData(legacyDriver) : undefined;
+  const initial = Object.fromEntries(migrationDomains.map((domain) => [domain, initialStage(config.migration.initialDualWrite[domain], present?.[domain] ?? false)])) as Record<MigrationDomain, ReturnType<typeof initialStage>>;
+  const stages = await startStageWatcher({ db, databaseUrl: config.postgres.url, initial: await initializeStages(db, initial), pollMs: config.migration.stagePollMs, logger });
+  const usesLegacy = () => migrationDomains.some((domain) => stages.stage(domain).stage !== 'complete');
+
+  let indexesReady = false;
+  const readyLegacy = () => {
+    if (indexesReady || !usesLegacy()) return;
+    indexesReady = true;
+    ensureLegacyIndexes(legacyDriver).catch((error: unknown) => {
+      indexesReady = false;
+      logger.warn({ err: error }, 'legacy indexes not created yet (legacy reads are slower until they are)');
+    });
+  };
+  readyLegacy();
+  const announce = () => publishStageEpoch(redis, config.eventStreamPrefix, stagesEpoch(stages.stages())).catch((error: unknown) => logger.warn({ err: error }, 'stage epoch not announced to the gateway'));
+  stages.onChange(() => {
+    readyLegacy();
+    void announce();
+  });
+  await announce();
+
+  const relay = startDualWriteRelay({ db, driver: legacyDriver, redis, format, logger, intervalMs: deps.relayIntervalMs ?? config.migration.relayIntervalMs });
+  const recorder = createShadowRecorder(db, { registry: deps.registry, logger, flushMs: 5000 });
+  const shadow = createShadowReader(recorder, { timeoutMs: config.migration.shadowTimeoutMs, maxInFlight: config.migration.shadowMaxInFlight, logger });
+  const dualWrites = (domain: MigrationDomain) => stagePlan(stages.stage(domain).stage).dualWrite;
+  const postgres = postgresStores(db, { dualWrites, enqueue: enqueueLegacyChange, committed: (envelope) => relay.postgresCommitted(envelope) });
+  const legacy = legacyStores(legacyDriver, format, concepts.resolve, { dualWrites, committed: (envelope) => relay.legacyCommitted(envelope) });
+  return {
+    stores: routedStores({ stage: (domain) => stages.stage(domain), postgres, legacy, shadow }),
+    stages,
+    relay,
+    shadow,
+    legacyDriver,
+    stageContext: {
+      pendingLegacyChanges: async (domain) => (await pendingChangeSummary(legacyDriver, domain)).pending,
+      pendingPostgresChanges: async (tx, domain) => (await queuedChangeSummary(tx, domain)).pending,
+    },
+    usesLegacy,
+    pingLegacy: () => pingLegacy(legacyDriver),
+    stop: async () => {
+      await relay.stop();
+      await shadow.settled();
+      await recorder.stop();
+      await stages.stop();
+      await Promise.all([legacyDriver.close(), concepts.close()]);
+    },
+  };
+}
