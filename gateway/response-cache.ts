@@ -37,10 +37,14 @@ export function scopeKey(viewer: Viewer, scope: 'PUBLIC' | 'PRIVATE'): string {
 /** Apollo Server's own serialization of a result. */
 const serialize = (result: FormattedExecutionResult): string => `${JSON.stringify(result)}\n`;
 
-/** The request (operation, its name and variables) under the supergraph it is planned on: a reload never serves answers of the previous one. */
-function requestKey(request: GraphQLRequestContext<GatewayContext>, supergraphs: SupergraphIdentity): string {
+/**
+ * The request (operation, its name and variables) under the supergraph it is planned on and the
+ * migration stages it is answered under: neither a reload nor a stage change (which may send
+ * reads to the other store) ever serves answers of before.
+ */
+function requestKey(request: GraphQLRequestContext<GatewayContext>, supergraphs: SupergraphIdentity, stageEpoch: string): string {
   const { query, operationName, variables } = request.request;
-  const operation = createHash('sha256').update(JSON.stringify([query ?? request.queryHash, operationName ?? null, variables ?? {}])).digest('hex');
+  const operation = createHash('sha256').update(JSON.stringify([query ?? request.queryHash, operationName ?? null, variables ?? {}, stageEpoch])).digest('hex');
   return `${supergraphs.idOf(request.schema)}:${operation}`;
 }
 
@@ -57,6 +61,8 @@ export async function createResponseCache(deps: {
   prefix?: string;
   localEntries?: number;
   supergraphs: SupergraphIdentity;
+  /** The migration stages' epoch now (lib/stage-epoch). */
+  stageEpoch: () => string;
 }): Promise<ResponseCache> {
   const prefix = deps.prefix ?? 'gw:rc:';
   const channel = `${prefix}invalidate`;
@@ -120,7 +126,7 @@ export async function createResponseCache(deps: {
         async responseForOperation(request) {
           if (request.operation?.operation !== 'query') return null;
           const viewer = request.contextValue.viewer;
-          baseKey = requestKey(request, deps.supergraphs);
+          baseKey = requestKey(request, deps.supergraphs, deps.stageEpoch());
           const entry = await lookup([`${scopeKey(viewer, 'PRIVATE')}:${baseKey}`, `${scopeKey(viewer, 'PUBLIC')}:${baseKey}`]).catch((error: unknown) => {
             request.contextValue.logger.warn({ err: error }, 'response cache lookup failed');
             return undefined;

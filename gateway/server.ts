@@ -22,6 +22,7 @@ import { createQueryAnalyticsPlugin } from './query-analytics.js';
 import { createHealthCheck, createRedisCheck } from './readiness.js';
 import { RedisKeyValueCache } from './redis-key-value-cache.js';
 import { createResponseCache } from './response-cache.js';
+import { followStageEpoch } from '../lib/stage-epoch.js';
 import { createSafelistPlugin, loadSafelist } from './safelist.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import { createSupergraphIdentity } from './supergraph-identity.js';
@@ -72,7 +73,8 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
 
   const plugins: ApolloServerPlugin<GatewayContext>[] = [createRequestMetricsPlugin<GatewayContext>(metrics.registry, 'gateway')];
   if (settings.safelistFile) plugins.push(createSafelistPlugin(await loadSafelist(settings.safelistFile)));
-  const responseCache = settings.responseCache ? await createResponseCache({ redis, metrics, logger, prefix: `${prefix}rc:`, supergraphs }) : undefined;
+  const stageEpoch = settings.responseCache ? await followStageEpoch(redis, config.eventStreamPrefix, config.migration.stagePollMs) : undefined;
+  const responseCache = stageEpoch ? await createResponseCache({ redis, metrics, logger, prefix: `${prefix}rc:`, supergraphs, stageEpoch: stageEpoch.current }) : undefined;
   if (responseCache) plugins.push(responseCache.plugin);
   // After the response cache, whose x-cache header tells whether the answer was a hit.
   plugins.push(createQueryAnalyticsPlugin(redis, config.eventStreamPrefix));
@@ -123,6 +125,7 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
     graceMs: config.shutdown.graceMs,
     onStop: async () => {
       await responseCache?.stop();
+      await stageEpoch?.stop();
       await redis.quit().catch(() => undefined);
     },
   });

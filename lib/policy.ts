@@ -89,6 +89,7 @@ export const typeVisibility = {
   FeedbackDayStats: 'analytics.read',
   LayerPerformance: 'analytics.read',
   PreferencePair: 'preferencePairs.read',
+  MigrationDomainStatus: 'migration.read',
 } as const satisfies Record<string, Action>;
 
 /** The grant of a role for an action. */

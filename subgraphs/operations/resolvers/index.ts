@@ -5,6 +5,7 @@ import { analyticsResolvers } from './analytics.js';
 import { documentResolvers } from './document.js';
 import { feedbackResolvers } from './feedback.js';
 import { messageResolvers } from './message.js';
+import { migrationResolvers } from './migration.js';
 import { enumResolvers } from './scalars.js';
 import { sessionMutationResolvers } from './session-mutations.js';
 import { sessionResolvers } from './session.js';
@@ -17,4 +18,5 @@ export const resolvers = mergeResolvers<OperationsContext>(
   feedbackResolvers,
   documentResolvers,
   analyticsResolvers,
+  migrationResolvers,
 );

@@ -11,4 +11,6 @@ export const enumResolvers = {
   },
   Severity: { CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', LOW: 'low' },
   DocumentStatus: { PENDING: 'pending', PROCESSING: 'processing', COMPLETED: 'completed', FAILED: 'failed' },
+  MigrationDomain: { SESSIONS: 'sessions', FEEDBACK: 'feedback', DOCUMENTS: 'documents' },
+  MigrationStage: { LEGACY: 'legacy', DUAL_WRITE: 'dual_write', SHADOW: 'shadow', LIVE: 'live', RAMPDOWN: 'rampdown', COMPLETE: 'complete' },
 };

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { Config } from '../../../lib/config.js';
 import type { Logger } from '../../../lib/logger.js';
 import { publishStageEpoch } from '../../../lib/stage-epoch.js';
@@ -72,6 +72,7 @@ export async function startMigrationRuntime(config: Config, deps: { db: Database
   });
   await announce();
 
+  if (deps.registry) registerStageGauges(deps.registry, stages);
   const relay = startDualWriteRelay({ db, driver: legacyDriver, redis, format, logger, intervalMs: deps.relayIntervalMs ?? config.migration.relayIntervalMs });
   const recorder = createShadowRecorder(db, { registry: deps.registry, logger, flushMs: 5000 });
   const shadow = createShadowReader(recorder, { timeoutMs: config.migration.shadowTimeoutMs, maxInFlight: config.migration.shadowMaxInFlight, logger });
@@ -98,4 +99,27 @@ export async function startMigrationRuntime(config: Config, deps: { db: Database
       await Promise.all([legacyDriver.close(), concepts.close()]);
     },
   };
+}
+
+/** The stages this process routes by (not the stored ones: a replica that lags shows it). */
+function registerStageGauges(registry: Registry, stages: StageWatcher): void {
+  new Gauge({
+    name: 'migration_stage',
+    help: 'The stage each domain is routed by in this process (1 for the current stage)',
+    labelNames: ['domain', 'stage'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const domain of migrationDomains) this.set({ domain, stage: stages.stage(domain).stage }, 1);
+    },
+  });
+  new Gauge({
+    name: 'migration_rollout_percent',
+    help: 'Share of patients read from PostgreSQL at the live stage',
+    labelNames: ['domain'],
+    registers: [registry],
+    collect() {
+      for (const domain of migrationDomains) this.set({ domain }, stages.stage(domain).rolloutPercent ?? (stages.stage(domain).stage === 'live' ? 0 : stagePlan(stages.stage(domain).stage).reads === 'postgres' ? 100 : 0));
+    },
+  });
 }

@@ -16,3 +16,4 @@ export { maxDocumentLength } from './schema/documents.js';
 export type { FeedbackRow } from './schema/feedback.js';
 export { maxMessageLength, maxTitleLength } from './schema/sessions.js';
 export * from './query-analytics.js';
+export * from './record-counts.js';
