@@ -8,7 +8,8 @@ export type LegacySettings = Config['migration']['legacy'];
  * from a float to restore it as it was (the readers in values.ts turn them into numbers).
  */
 export function createLegacyDriver(settings: LegacySettings): Driver {
-  return neo4j.driver(settings.uri, neo4j.auth.basic(settings.user, settings.password), { maxConnectionPoolSize: 50 });
+  // a write retried on transient errors for at most 5 s: while the legacy store is down, callers learn it soon
+  return neo4j.driver(settings.uri, neo4j.auth.basic(settings.user, settings.password), { maxConnectionPoolSize: 50, maxTransactionRetryTime: 5000, connectionAcquisitionTimeout: 10_000 });
 }
 
 /** One read statement as an auto-commit transaction (a single round trip). */

@@ -57,7 +57,7 @@ export async function startOperations(config: Config, port = config.ports.operat
       schema: { typeDefs: parse(subgraphSdl.operations), resolvers },
       prepare: async () => {
         await migrateDatabase(config);
-        migration = await startMigrationRuntime(config, { db, redis, logger, registry: metrics, ...(options.relayIntervalMs !== undefined ? { relayIntervalMs: options.relayIntervalMs } : {}) });
+        migration = await startMigrationRuntime(config, { db, redis, logger, registry: metrics, publishNow: services.publishNow, ...(options.relayIntervalMs !== undefined ? { relayIntervalMs: options.relayIntervalMs } : {}) });
       },
       context: (scope) => {
         const stores = runtime().stores;

@@ -38,10 +38,18 @@ export interface MigrationWorld {
 
 export const stageValue = (stage: MigrationStage) => stage.toUpperCase();
 
-export async function startMigrationWorld(label: string, env: Record<string, string> = {}): Promise<MigrationWorld> {
+export interface WorldOptions {
+  /** Variables on top of the world's. */
+  env?: Record<string, string>;
+  /** Variables that depend on the world's database (a proxy in front of it): on top of `env`. */
+  envFor?: (scratch: ScratchDatabase) => Record<string, string>;
+}
+
+export async function startMigrationWorld(label: string, options: WorldOptions = {}): Promise<MigrationWorld> {
   const run = randomUUID().slice(0, 8);
   const base = loadConfig();
   const scratch = await createScratchDatabase(base.postgres.url, label);
+  const env = { ...options.env, ...options.envFor?.(scratch) };
   const config = loadConfig({
     ...process.env,
     DATABASE_URL: scratch.url,
@@ -58,7 +66,8 @@ export async function startMigrationWorld(label: string, env: Record<string, str
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
     ...env,
   });
-  const legacy = createLegacyDriver(config.migration.legacy);
+  // the test's own view of both stores, never through a proxy the test takes down
+  const legacy = createLegacyDriver(base.migration.legacy);
   await wipeLegacy(legacy);
   const sql = new pg.Pool({ connectionString: scratch.url, max: 4 });
   const replicas: ServiceHandle[] = [];

@@ -7,17 +7,26 @@ export interface DelayProxy {
   port: number;
   /** From now on, every chunk from the target reaches the client this much later. */
   setDelay(ms: number): void;
+  /** Down: every open connection is cut and new ones are refused, as when the store behind stops; up again: it answers. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
 /**
- * A TCP proxy in front of a real store or service whose answers can be slowed down: it makes a
- * request be "in flight" for as long as a test needs, without mocking anything it talks to.
+ * A TCP proxy in front of a real store or service whose answers can be slowed down (a request
+ * stays "in flight" for as long as a test needs) or that can be taken down and up again (the
+ * store stops and comes back), without mocking anything it talks to.
  */
 export async function startDelayProxy(target: { host: string; port: number }): Promise<DelayProxy> {
   let delayMs = 0;
+  let down = false;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
+    client.on('error', () => undefined);
+    if (down) {
+      client.destroy();
+      return;
+    }
     const upstream = connect(target.port, target.host);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -40,6 +49,10 @@ export async function startDelayProxy(target: { host: string; port: number }): P
     port,
     setDelay: (ms) => {
       delayMs = ms;
+    },
+    setDown: (value) => {
+      down = value;
+      if (down) for (const socket of sockets) socket.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {

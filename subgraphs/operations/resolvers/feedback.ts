@@ -95,9 +95,7 @@ async function feedbackFromConversation(ctx: OperationsContext, input: FeedbackI
 async function saveFeedback(ctx: OperationsContext, input: FeedbackInput): Promise<FeedbackRow> {
   authorize(ctx.viewer, 'feedback.submit');
   const row = await feedbackFromConversation(ctx, input);
-  const saved = await ctx.stores.feedback.submitFeedback(actorOf(ctx.viewer), row, ctx.services.feedbackLimits, toFeedbackEvent(ctx.services.streamPrefix));
-  await ctx.services.publishNow([`feedback:${saved.id}`]);
-  return saved;
+  return ctx.stores.feedback.submitFeedback(actorOf(ctx.viewer), row, ctx.services.feedbackLimits, toFeedbackEvent(ctx.services.streamPrefix));
 }
 
 export const feedbackResolvers = {

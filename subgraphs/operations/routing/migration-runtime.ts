@@ -42,7 +42,17 @@ export interface MigrationRuntime {
  * routing between them, the dual-write relay and shadow reads. The knowledge graph's Neo4j is
  * read to resolve legacy concept names.
  */
-export async function startMigrationRuntime(config: Config, deps: { db: Database; redis: Redis; logger: Logger; registry?: Registry; relayIntervalMs?: number }): Promise<MigrationRuntime> {
+export interface MigrationRuntimeDeps {
+  db: Database;
+  redis: Redis;
+  logger: Logger;
+  /** Publishes committed outbox events now (failures are left to the outbox relay). */
+  publishNow(eventIds: readonly string[]): Promise<void>;
+  registry?: Registry;
+  relayIntervalMs?: number;
+}
+
+export async function startMigrationRuntime(config: Config, deps: MigrationRuntimeDeps): Promise<MigrationRuntime> {
   const { db, redis, logger } = deps;
   const legacyDriver = createLegacyDriver(config.migration.legacy);
   const concepts = knowledgeConceptResolver(config.neo4j);
@@ -77,7 +87,7 @@ export async function startMigrationRuntime(config: Config, deps: { db: Database
   const recorder = createShadowRecorder(db, { registry: deps.registry, logger, flushMs: 5000 });
   const shadow = createShadowReader(recorder, { timeoutMs: config.migration.shadowTimeoutMs, maxInFlight: config.migration.shadowMaxInFlight, logger });
   const dualWrites = (domain: MigrationDomain) => stagePlan(stages.stage(domain).stage).dualWrite;
-  const postgres = postgresStores(db, { dualWrites, enqueue: enqueueLegacyChange, committed: (envelope) => relay.postgresCommitted(envelope) });
+  const postgres = postgresStores(db, { dualWrites, enqueue: enqueueLegacyChange, committed: (envelope) => relay.postgresCommitted(envelope) }, deps.publishNow);
   const legacy = legacyStores(legacyDriver, format, concepts.resolve, { dualWrites, committed: (envelope) => relay.legacyCommitted(envelope) });
   return {
     stores: routedStores({ stage: (domain) => stages.stage(domain), postgres, legacy, shadow }),

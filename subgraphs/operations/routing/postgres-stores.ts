@@ -33,7 +33,7 @@ export interface LegacyChangeQueue {
 }
 
 /** The stores of sessions, messages and feedback in PostgreSQL, recording their changes for the legacy store while it receives writes. */
-export function postgresStores(db: Database, queue: LegacyChangeQueue): { conversations: ConversationStore; feedback: FeedbackStore } {
+export function postgresStores(db: Database, queue: LegacyChangeQueue, publishNow: (eventIds: readonly string[]) => Promise<void>): { conversations: ConversationStore; feedback: FeedbackStore } {
   /**
    * Runs one write; while the domain dual-writes, its change is queued inside the write's
    * transaction and handed to the relay after commit.
@@ -64,8 +64,18 @@ export function postgresStores(db: Database, queue: LegacyChangeQueue): { conver
   };
   const feedback: FeedbackStore = {
     feedbackBySessions: (sessions) => findFeedbackBySessionIds(db, sessions.map((session) => session.id)),
-    submitFeedback: (actor, input, limits, toEvent) =>
-      write('feedback', actor, (row: FeedbackRow) => ({ aggregate: row.id, change: { kind: 'feedback.insert', feedback: row } }), (within) => insertFeedback(db, actor, input, limits, toEvent, within)),
+    submitFeedback: async (actor, input, limits, toEvent) => {
+      const events: string[] = [];
+      const announce = (row: FeedbackRow) => {
+        const event = toEvent(row);
+        events.push(event.eventId);
+        return event;
+      };
+      const saved = await write('feedback', actor, (row: FeedbackRow) => ({ aggregate: row.id, change: { kind: 'feedback.insert', feedback: row } }), (within) => insertFeedback(db, actor, input, limits, announce, within));
+      // committed: the outbox has the event, publishing it now spares the relay's delay
+      await publishNow(events);
+      return saved;
+    },
   };
   return { conversations, feedback };
 }
