@@ -18,6 +18,8 @@ export interface OperationsHarness {
   run: string;
   /** Statements sent through the subgraph pool's query() (reads outside transactions). */
   statements: { count: number };
+  /** The subgraph's own pool (its connections in use tell a leak). */
+  pool: pg.Pool;
   /** A separate connection for assertions. */
   sql: pg.Pool;
   token(role: Role, patientId?: string): Promise<string>;
@@ -43,6 +45,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Op
     service,
     run,
     statements,
+    pool,
     sql,
     token: (role, patientId) => signDevToken(config.auth, { sub: `${role}-${run}`, role, ...(patientId ? { patientId } : {}) }),
     gql: (query, variables = {}, token) => postGraphQL(service.url, query, variables, token ? { token } : {}),
