@@ -23,6 +23,11 @@ export interface DualWriteRelay {
   legacyCommitted(envelope: ChangeEnvelope): void;
   /** PostgreSQL committed this change (PostgreSQL authoritative). */
   postgresCommitted(envelope: ChangeEnvelope): void;
+  /**
+   * Applies what the other store committed for one aggregate to `into` now (a write about to run
+   * there needs it: at a change of authority, replicas briefly disagree on which store decides).
+   */
+  catchUp(aggregate: string, into: 'legacy' | 'postgres'): Promise<void>;
   /** Applies everything pending now, both ways; the counts of changes applied and of aggregates that failed. */
   drain(): Promise<{ toPostgres: number; toLegacy: number; failedAggregates: number }>;
   /** Resolves when the applications started by commits are done. */
@@ -175,6 +180,9 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
 
   return {
     legacyCommitted: (envelope) => track(applyToPostgres(envelope.aggregate)),
+    catchUp: async (aggregate, into) => {
+      await (into === 'postgres' ? applyToPostgres(aggregate) : applyToLegacy(aggregate));
+    },
     postgresCommitted: (envelope) => track(applyToLegacy(envelope.aggregate)),
     drain,
     settled: async () => {

@@ -31,6 +31,8 @@ export interface MigrationWorld {
   token(role: Role, patientId?: string): Promise<string>;
   /** GraphQL against a replica (default the first). */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string, replica?: ServiceHandle): Promise<GraphQLResponse<T>>;
+  /** The same world, with GraphQL sent to `replica`. */
+  via(replica: ServiceHandle): MigrationWorld;
   /** setMigrationStage as admin; throws when refused. */
   setStage(domain: MigrationDomain, stage: MigrationStage, options?: { rolloutPercent?: number; force?: boolean }): Promise<void>;
   stop(): Promise<void>;
@@ -91,6 +93,7 @@ export async function startMigrationWorld(label: string, options: WorldOptions =
       if (!target) throw new Error('no operations replica started');
       return postGraphQL(target.url, query, variables, token ? { token } : {});
     },
+    via: (replica) => ({ ...world, gql: (query, variables, token) => world.gql(query, variables, token, replica) }),
     setStage: async (domain, stage, options = {}) => {
       const result = await world.gql(
         `mutation($domain: MigrationDomain!, $stage: MigrationStage!, $rollout: Int, $force: Boolean) { setMigrationStage(domain: $domain, stage: $stage, rolloutPercent: $rollout, force: $force) { stage } }`,

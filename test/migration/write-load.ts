@@ -16,7 +16,11 @@ export const emptyLog = (): WriteLog => ({ sessions: [], messages: [], feedback:
  * messages (questions and answers with response ids), new sessions, feedback on answers nobody
  * rated yet. `onWrite(n)` is called before the n-th write (a test takes a store down there).
  */
-export async function writeLoad(world: MigrationWorld, prefix: string, options: { count: number; perSecond: number; workers: number; log: WriteLog; onWrite?: (n: number) => void }): Promise<void> {
+export async function writeLoad(
+  world: MigrationWorld,
+  prefix: string,
+  options: { count: number; perSecond: number; workers: number; log: WriteLog; onWrite?: (n: number) => void; via?: (n: number) => MigrationWorld },
+): Promise<void> {
   const clinician = await world.token('clinician');
   const service = await world.token('service');
   const patients = Array.from({ length: 5 }, (_, index) => `${prefix}-patient-${index}`);
@@ -39,18 +43,19 @@ export async function writeLoad(world: MigrationWorld, prefix: string, options: 
       const due = started + (n * 1000) / options.perSecond;
       if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       options.onWrite?.(n);
+      const target = options.via?.(n) ?? world;
       const roll = n % 10;
       if (openSessions.length < 5 || roll === 0) {
         const patient = patients[n % patients.length] as string;
         await record('sessions', async () => {
-          const id = await startSession(world, clinician, patient, `Load ${n}`);
+          const id = await startSession(target, clinician, patient, `Load ${n}`);
           openSessions.push({ id, patient });
           return id;
         });
       } else if (roll <= 2 && unrated.length > 0) {
         const responseId = unrated.shift() as string;
         await record('feedback', async () => {
-          const result = await world.gql<{ submitThumbs: { id: string } }>(`mutation($r: ID!) { submitThumbs(responseId: $r, up: ${n % 2 === 0}) { id } }`, { r: responseId }, clinician);
+          const result = await target.gql<{ submitThumbs: { id: string } }>(`mutation($r: ID!) { submitThumbs(responseId: $r, up: ${n % 2 === 0}) { id } }`, { r: responseId }, clinician);
           if (!result.data) throw new Error(JSON.stringify(result.errors));
           return result.data.submitThumbs.id;
         });
@@ -60,8 +65,8 @@ export async function writeLoad(world: MigrationWorld, prefix: string, options: 
         const responseId = `${prefix}-r-${n}`;
         await record('messages', async () => {
           const id = answer
-            ? await postMessage(world, service, session.id, 'ASSISTANT', `Answer ${n}`, { responseId, confidence: 0.8, mentions: [`${prefix}-entity`] })
-            : await postMessage(world, clinician, session.id, 'USER', `Question ${n} about a cough`);
+            ? await postMessage(target, service, session.id, 'ASSISTANT', `Answer ${n}`, { responseId, confidence: 0.8, mentions: [`${prefix}-entity`] })
+            : await postMessage(target, clinician, session.id, 'USER', `Question ${n} about a cough`);
           if (answer) unrated.push(responseId);
           return id;
         });

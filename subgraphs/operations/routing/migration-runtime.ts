@@ -90,7 +90,7 @@ export async function startMigrationRuntime(config: Config, deps: MigrationRunti
   const postgres = postgresStores(db, { dualWrites, enqueue: enqueueLegacyChange, committed: (envelope) => relay.postgresCommitted(envelope) }, deps.publishNow);
   const legacy = legacyStores(legacyDriver, format, concepts.resolve, { dualWrites, committed: (envelope) => relay.legacyCommitted(envelope) });
   return {
-    stores: routedStores({ stage: (domain) => stages.stage(domain), postgres, legacy, shadow }),
+    stores: routedStores({ stage: (domain) => stages.stage(domain), postgres, legacy, shadow, catchUp: (aggregate, into) => relay.catchUp(aggregate, into) }),
     stages,
     relay,
     shadow,

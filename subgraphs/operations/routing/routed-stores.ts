@@ -16,6 +16,8 @@ export interface RoutingOptions {
   postgres: StoreSet;
   legacy: StoreSet;
   shadow: ShadowReader;
+  /** Applies what the other store committed for an aggregate to `into` now (the relay's catch-up). */
+  catchUp(aggregate: string, into: Store): Promise<void>;
 }
 
 /** Fields only one store derives: never compared. */
@@ -35,6 +37,22 @@ const chronological = (a: MessageRow, b: MessageRow) => (a.sessionId < b.session
 export function routedStores(options: RoutingOptions): StoreSet {
   const stores = (store: Store) => (store === 'legacy' ? options.legacy : options.postgres);
   const authoritative = (domain: MigrationDomain) => stores(stagePlan(options.stage(domain).stage).authoritative);
+
+  /**
+   * A write to the store that decides. While replicas take up a change of authority (under a
+   * second), a record written moments ago through one that still had the other store decide may
+   * not have reached this one yet: then its aggregate is caught up first and the write retried.
+   */
+  async function decide<T>(domain: MigrationDomain, aggregate: string, write: (set: StoreSet) => Promise<T>): Promise<T> {
+    const plan = stagePlan(options.stage(domain).stage);
+    try {
+      return await write(stores(plan.authoritative));
+    } catch (error) {
+      if (!plan.dualWrite || (error as { extensions?: { code?: unknown } }).extensions?.code !== 'NOT_FOUND') throw error;
+      await options.catchUp(aggregate, plan.authoritative);
+      return write(stores(plan.authoritative));
+    }
+  }
 
   /** A read of one patient's records: served by the patient's store, compared with the other while the stage says so. */
   async function patientRead<T>(domain: MigrationDomain, patientId: string, read: (set: StoreSet) => Promise<T>, compare: (served: T, other: T) => ReturnType<typeof compareRows>): Promise<T> {
@@ -98,11 +116,19 @@ export function routedStores(options: RoutingOptions): StoreSet {
     },
     // search ranks and snippets are each store's own: served from one store, not compared
     searchMessages: (patientId, text, limit) => stores(readStore(options.stage('sessions'), patientId)).conversations.searchMessages(patientId, text, limit),
-    // read for a write (feedback): from the store that decides
-    ratedAnswer: (responseId) => authoritative('sessions').conversations.ratedAnswer(responseId),
+    // read for a write (feedback): from the store that decides, caught up when only the other has it yet
+    ratedAnswer: async (responseId) => {
+      const plan = stagePlan(options.stage('sessions').stage);
+      const found = await stores(plan.authoritative).conversations.ratedAnswer(responseId);
+      if (found || !plan.dualWrite) return found;
+      const elsewhere = await stores(other(plan.authoritative)).conversations.ratedAnswer(responseId);
+      if (!elsewhere) return undefined;
+      await options.catchUp(elsewhere.answer.sessionId, plan.authoritative);
+      return stores(plan.authoritative).conversations.ratedAnswer(responseId);
+    },
     startSession: (actor, input) => authoritative('sessions').conversations.startSession(actor, input),
-    updateSession: (actor, id, action, decide) => authoritative('sessions').conversations.updateSession(actor, id, action, decide),
-    postMessage: (actor, input, check) => authoritative('sessions').conversations.postMessage(actor, input, check),
+    updateSession: (actor, id, action, change) => decide('sessions', id, (set) => set.conversations.updateSession(actor, id, action, change)),
+    postMessage: (actor, input, check) => decide('sessions', input.sessionId, (set) => set.conversations.postMessage(actor, input, check)),
   };
 
   const feedback: FeedbackStore = {
