@@ -46,6 +46,8 @@ export interface RelayOptions {
 }
 
 const maxBackoffMs = 30_000;
+/** Applications right after commits in flight at most, per store they write to. */
+const maxImmediatePerStore = 2;
 
 const lockAggregate = (tx: Executor, aggregate: string) => tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`migration:${aggregate}`}, 0))`);
 
@@ -107,8 +109,26 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
     }
   }
 
-  function track(work: Promise<unknown>): void {
-    const tracked = work.catch(() => undefined).finally(() => inFlight.delete(tracked));
+  /**
+   * Applications right after a commit, per store they write to: a few at a time, and none while
+   * that store fails (each would hold a PostgreSQL connection while waiting for it); the loop
+   * applies what they leave, and a round without failures opens the lane again.
+   */
+  const lanes = { postgres: { busy: 0, failing: false }, legacy: { busy: 0, failing: false } };
+  function applyNow(into: 'postgres' | 'legacy', aggregate: string): void {
+    const lane = lanes[into];
+    if (lane.failing || lane.busy >= maxImmediatePerStore) return;
+    lane.busy += 1;
+    const work = (into === 'postgres' ? applyToPostgres(aggregate) : applyToLegacy(aggregate)).then(
+      () => undefined,
+      () => {
+        lane.failing = true;
+      },
+    );
+    const tracked = work.finally(() => {
+      lane.busy -= 1;
+      inFlight.delete(tracked);
+    });
     inFlight.add(tracked);
   }
 
@@ -158,6 +178,8 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
       drainLegacy().catch(() => ({ applied: 0, failed: 1 })),
       drainPostgres().catch(() => ({ applied: 0, failed: 1 })),
     ]);
+    if (toPostgres.failed === 0) lanes.postgres.failing = false;
+    if (toLegacy.failed === 0) lanes.legacy.failing = false;
     return { toPostgres: toPostgres.applied, toLegacy: toLegacy.applied, failedAggregates: toPostgres.failed + toLegacy.failed };
   }
 
@@ -179,11 +201,11 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
   schedule();
 
   return {
-    legacyCommitted: (envelope) => track(applyToPostgres(envelope.aggregate)),
+    legacyCommitted: (envelope) => applyNow('postgres', envelope.aggregate),
     catchUp: async (aggregate, into) => {
       await (into === 'postgres' ? applyToPostgres(aggregate) : applyToLegacy(aggregate));
     },
-    postgresCommitted: (envelope) => track(applyToLegacy(envelope.aggregate)),
+    postgresCommitted: (envelope) => applyNow('legacy', envelope.aggregate),
     drain,
     settled: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);

@@ -13,7 +13,10 @@ export async function waitForRelay(world: MigrationWorld, timeoutMs = 60_000): P
     const result = await world.gql<Backlogs>(`{ migrationStatus { domain changesToPostgres { pending } changesToLegacy { pending } } }`, {}, admin);
     const statuses = result.data?.migrationStatus ?? [];
     last = JSON.stringify(result.errors ?? statuses);
-    if (statuses.length > 0 && statuses.every((status) => status.changesToPostgres?.pending === 0 && status.changesToLegacy.pending === 0)) return;
+    if (statuses.length > 0 && statuses.every((status) => status.changesToPostgres?.pending === 0 && status.changesToLegacy.pending === 0)) {
+      if (process.env.TEST_TIMINGS) console.log(`[relay] caught up after ${Date.now() - deadline + timeoutMs} ms`);
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`the relay did not catch up within ${timeoutMs} ms: ${last}`);

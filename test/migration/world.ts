@@ -22,6 +22,10 @@ import { wipeLegacy } from './legacy-store.js';
 export interface MigrationWorld {
   run: string;
   config: Config;
+  /** The variables the world's configuration comes from (on top of the environment): for service processes. */
+  env: Record<string, string>;
+  /** Makes a replica running elsewhere (its own process) the one GraphQL goes to first. */
+  attach(url: string): void;
   scratch: ScratchDatabase;
   sql: pg.Pool;
   legacy: Driver;
@@ -52,8 +56,7 @@ export async function startMigrationWorld(label: string, options: WorldOptions =
   const base = loadConfig();
   const scratch = await createScratchDatabase(base.postgres.url, label);
   const env = { ...options.env, ...options.envFor?.(scratch) };
-  const config = loadConfig({
-    ...process.env,
+  const worldEnv: Record<string, string> = {
     DATABASE_URL: scratch.url,
     EVENT_STREAM_PREFIX: `test-mig-${run}`,
     OPERATIONS_VIEW_REFRESH_SECONDS: '0',
@@ -67,7 +70,8 @@ export async function startMigrationWorld(label: string, options: WorldOptions =
     FEEDBACK_LIMIT_PER_ENTITY_PER_DAY: '100000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
     ...env,
-  });
+  };
+  const config = loadConfig({ ...process.env, ...worldEnv });
   // the test's own view of both stores, never through a proxy the test takes down
   const legacy = createLegacyDriver(base.migration.legacy);
   await wipeLegacy(legacy);
@@ -77,12 +81,17 @@ export async function startMigrationWorld(label: string, options: WorldOptions =
   const world: MigrationWorld = {
     run,
     config,
+    env: worldEnv,
+    attach: (url) => {
+      // its process is the test's to stop
+      replicas.unshift({ name: 'operations-process', url, port: Number(new URL(url).port), stop: async () => undefined });
+    },
     scratch,
     sql,
     legacy,
     replicas,
     startReplica: async (extra = {}) => {
-      const replicaConfig = Object.keys(extra).length === 0 ? config : loadConfig({ ...process.env, DATABASE_URL: scratch.url, EVENT_STREAM_PREFIX: config.eventStreamPrefix, ...env, ...extra });
+      const replicaConfig = Object.keys(extra).length === 0 ? config : loadConfig({ ...process.env, ...worldEnv, ...extra });
       const handle = await startOperations(replicaConfig, 0, { logger: createLogger(replicaConfig, `operations-${replicas.length}`) });
       replicas.push(handle);
       return handle;
