@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ConfigError, developmentJwtSecret, environmentVariables, loadConfig } from './config.js';
+import { environmentVariables } from './config-env.js';
+import { ConfigError, developmentJwtSecret, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {

@@ -52,7 +52,9 @@ export interface ServeOptions<TContext extends BaseContext, TAdmission extends A
   graceMs?: number;
   /** How long a client may take to send its body (a slow sender holds a request open); default 10 000 ms. */
   bodyTimeoutMs?: number;
-  /** Runs after the server has stopped listening and drained (close pools here). */
+  /** Runs as soon as stop() begins, alongside the drain (stop background work here: it serves no request). */
+  onStopping?: () => Promise<void>;
+  /** Runs after the server has stopped listening and drained, and onStopping finished (close pools here). */
   onStop?: () => Promise<void>;
 }
 
@@ -163,12 +165,14 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
     // Once only: a second stop() waits for the first (Apollo's own stop() hangs when called twice).
     stop: () =>
       (stopped ??= (async () => {
+        const stopping = options.onStopping?.();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await gate.drain(graceMs);
         server.closeAllConnections();
         await closed;
         await apollo.stop();
+        await stopping;
         await options.onStop?.();
       })()),
   };

@@ -47,7 +47,10 @@ async function main(): Promise<void> {
   const services: ServiceHandle[] = [];
   stopOnSignals(async () => {
     step('stopping the gateway and the subgraphs...');
-    for (const service of services.reverse()) await service.stop().catch((error: unknown) => console.error(error));
+    // the gateway first (its requests need the subgraphs), then the subgraphs together
+    const [gateway, ...subgraphs] = [...services].reverse();
+    await gateway?.stop().catch((error: unknown) => console.error(error));
+    await Promise.all(subgraphs.map((service) => service.stop().catch((error: unknown) => console.error(error))));
     if (startedStores.length > 0) {
       step(`stopping the stores this run started: ${startedStores.join(', ')}`);
       await stackDown(config, startedStores);

@@ -48,7 +48,7 @@ export interface SubgraphDefinition<TContext extends RequestScope> {
   readiness: Record<string, ReadinessCheck>;
   routes?(admit: Admit): Record<string, RouteHandler>;
   plugins?: ApolloServerPlugin<TContext>[];
-  /** Starts background work (event consumers, relays, schedules) once prepared; returns what stops it. */
+  /** Starts background work (event consumers, relays, schedules) once prepared; returns what stops it (at the start of the drain: it serves no request). */
   startBackground?(): Promise<() => Promise<void>>;
   /** Releases the stores, after the server has drained and the background work stopped. */
   close(): Promise<void>;
@@ -112,8 +112,8 @@ export async function startSubgraph<TContext extends RequestScope>(
     maxInFlight: config.limits.maxInFlight,
     bodyTimeoutMs: config.limits.bodyTimeoutMs,
     graceMs: config.shutdown.graceMs,
+    onStopping: stopBackground,
     onStop: async () => {
-      await stopBackground();
       await definition.close();
       await redis.quit().catch(() => redis.disconnect());
     },

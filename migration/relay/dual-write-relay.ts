@@ -56,6 +56,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
   const { db, driver, redis, format, logger } = options;
   const inFlight = new Set<Promise<unknown>>();
+  let stopped = false;
 
   /** Applies the pending legacy changes of one aggregate to PostgreSQL, then publishes their events; returns how many were applied. */
   async function applyToPostgres(aggregate: string): Promise<number> {
@@ -140,6 +141,7 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
       const aggregates = [...new Set(pending.map((change) => change.envelope.aggregate))];
       let progressed = false;
       for (const aggregate of aggregates) {
+        if (stopped) return { applied, failed };
         try {
           const count = await applyToPostgres(aggregate);
           applied += count;
@@ -160,6 +162,7 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
       const aggregates = await aggregatesWithQueuedChanges(db, 500);
       let progressed = false;
       for (const aggregate of aggregates) {
+        if (stopped) return { applied, failed };
         try {
           const count = await applyToLegacy(aggregate);
           applied += count;
@@ -183,7 +186,6 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
     return { toPostgres: toPostgres.applied, toLegacy: toLegacy.applied, failedAggregates: toPostgres.failed + toLegacy.failed };
   }
 
-  let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let delay = options.intervalMs;
   let round: Promise<unknown> = Promise.resolve();

@@ -4,7 +4,7 @@ import type { Database } from '../../subgraphs/operations/store/index.js';
 import { readStoredStages, stageChannel, type Stages } from '../store/stage-store.js';
 import { migrationDomains, type DomainStage, type MigrationDomain } from './stage-rules.js';
 
-/** The stages as this process knows them: announced changes at once, and re-read every `pollMs` in case an announcement was missed. */
+/** The stages as this process knows them: announced changes at once; re-read every `pollMs` while it cannot listen for announcements, and now and then anyway. */
 export interface StageWatcher {
   stage(domain: MigrationDomain): DomainStage;
   stages(): Stages;
@@ -21,6 +21,8 @@ export function stagesEpoch(stages: Stages): string {
   return `${rank}|${migrationDomains.map((domain) => `${domain}:${stages[domain].stage}:${stages[domain].rolloutPercent ?? '-'}`).join(',')}`;
 }
 
+const safetyReadEveryTicks = 20;
+
 export async function startStageWatcher(options: { db: Database; databaseUrl: string; initial: Stages; pollMs: number; logger: Logger }): Promise<StageWatcher> {
   let current = options.initial;
   let stopped = false;
@@ -28,8 +30,25 @@ export async function startStageWatcher(options: { db: Database; databaseUrl: st
   const listeners: ((stages: Stages) => void)[] = [];
   let failing = false;
 
-  async function refresh(): Promise<void> {
-    const stored = await options.db.transaction((tx) => readStoredStages(tx));
+  // one read at a time (reads must not pile up on a slow database and take the pool); a read
+  // asked for while one runs makes it read once more, so it sees what was committed meanwhile
+  let reading: Promise<void> | undefined;
+  let again = false;
+  function refresh(): Promise<void> {
+    if (reading) {
+      again = true;
+      return reading;
+    }
+    reading = (async () => {
+      do {
+        again = false;
+        await readAndApply();
+      } while (again && !stopped);
+    })().finally(() => (reading = undefined));
+    return reading;
+  }
+  async function readAndApply(): Promise<void> {
+    const stored = await readStoredStages(options.db);
     const next = { ...current, ...stored } as Stages;
     if (stagesEpoch(next) === stagesEpoch(current)) return;
     current = next;
@@ -52,7 +71,7 @@ export async function startStageWatcher(options: { db: Database; databaseUrl: st
 
   async function listen(): Promise<void> {
     if (stopped) return;
-    const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'migration-stage-watcher' });
+    const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'migration-stage-watcher', keepAlive: true });
     client.on('error', () => undefined);
     client.on('notification', () => void quietRefresh());
     client.on('end', () => {
@@ -63,13 +82,21 @@ export async function startStageWatcher(options: { db: Database; databaseUrl: st
       await client.connect();
       await client.query(`LISTEN ${stageChannel}`);
       listener = client;
+      // what changed while nobody listened
+      void quietRefresh();
     } catch {
       await client.end().catch(() => undefined);
     }
   }
 
   await listen();
-  const timer = setInterval(() => void quietRefresh(), options.pollMs);
+  // announcements reach a connected listener: every tick without one, and a slow safety read
+  // with one (a connection can die silently)
+  let ticks = 0;
+  const timer = setInterval(() => {
+    ticks += 1;
+    if (!listener || ticks % safetyReadEveryTicks === 0) void quietRefresh();
+  }, options.pollMs);
   timer.unref();
   return {
     stage: (domain) => current[domain],
@@ -79,7 +106,9 @@ export async function startStageWatcher(options: { db: Database; databaseUrl: st
     stop: async () => {
       stopped = true;
       clearInterval(timer);
-      await listener?.end().catch(() => undefined);
+      // the listening connection is not the pool's: closing it is not waited for
+      void listener?.end().catch(() => undefined);
+      await reading?.catch(() => undefined);
     },
   };
 }

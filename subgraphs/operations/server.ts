@@ -78,7 +78,7 @@ export async function startOperations(config: Config, port = config.ports.operat
         return async () => {
           stopSchedule();
           stopRelay();
-          await Promise.all(consumers.map((consumer) => consumer.stop()));
+          await Promise.all([...consumers.map((consumer) => consumer.stop()), runtime().relay.stop()]);
         };
       },
       close: async () => {

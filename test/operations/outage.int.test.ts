@@ -33,8 +33,12 @@ describe('operations: PostgreSQL going away and coming back', () => {
     // more writes than the pool has connections: none may have been lost to the outage
     const after = await writes(30);
     expect(after.map((result) => result.errors ?? 'ok')).toEqual(Array.from({ length: 30 }, () => 'ok'));
-    // every connection the outage broke went back to the pool (drizzle's transactions leaked them)
-    expect(h.pool.totalCount - h.pool.idleCount).toBe(0);
+    // every connection the outage broke went back to the pool (drizzle's transactions leaked them);
+    // background work (relays, polls) holds one briefly, a leaked one stays taken
+    const inUse = () => h.pool.totalCount - h.pool.idleCount;
+    const settleBy = Date.now() + 3000;
+    while (inUse() > 0 && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(inUse()).toBe(0);
     const started = Date.now();
     await h.service.stop();
     expect(Date.now() - started).toBeLessThan(5000);
