@@ -116,3 +116,11 @@ export async function writeFeedbackNode(tx: ManagedTransaction, row: FeedbackRow
     },
   );
 }
+
+/** The next `limit` feedback nodes by feedback_id after `after` (null: from the first), and the last id read. */
+export async function readFeedbackPage(driver: Driver, after: string | null, limit: number, format: LegacyFormat): Promise<{ feedback: LegacyFeedback[]; lastKey: string } | undefined> {
+  const records = await readLegacy(driver, `MATCH (f:UserFeedback) WHERE f.feedback_id > $after RETURN ${feedbackColumns}, f.feedback_id AS key ORDER BY f.feedback_id LIMIT $limit`, { after: after ?? '', limit: neo4j.int(limit) });
+  const last = records.at(-1);
+  if (!last) return undefined;
+  return { feedback: records.map((record) => feedbackFromRecord(record, format)), lastKey: last.get('key') as string };
+}

@@ -1,4 +1,4 @@
-import type { Driver, Record as Neo4jRecord } from 'neo4j-driver';
+import neo4j, { type Driver, type Record as Neo4jRecord } from 'neo4j-driver';
 import type { PreciseDate } from '../../lib/precise-time.js';
 import { compareInstants } from '../../lib/precise-time.js';
 import type { SessionRow, SessionStatus } from '../../subgraphs/operations/store/index.js';
@@ -36,7 +36,7 @@ export function sessionFromRecord(record: Neo4jRecord, readTime: TimestampReader
   if (createdAt === null) fields.problems.push({ field: 'started_at', reason: 'is missing' });
   const endedAt = fields.take(optionalTimestamp(readTime, 'ended_at', props.ended_at));
   const messageCount = fields.take(optionalNumber('messageCount', record.get('messageCount'))) ?? 0;
-  const lastMessage = latest([...(record.get('lastText') as unknown[]), ...(record.get('lastTemporal') as unknown[])], readTime, fields.problems);
+  const lastMessage = latest([...(record.get('lastText') as unknown[]), ...(record.get('lastTemporal') as unknown[])], readTime);
   if (fields.problems.length > 0 || !patientId || !createdAt || endedAt === undefined || title === undefined || device === undefined) {
     return { id, row: undefined, problems: fields.problems };
   }
@@ -45,16 +45,13 @@ export function sessionFromRecord(record: Neo4jRecord, readTime: TimestampReader
   return { id, row: { id, patientId, title, status: status as SessionStatus, device, createdAt, lastActivity, endedAt, messageCount }, problems: [] };
 }
 
-function latest(values: unknown[], readTime: TimestampReader, problems: Problem[]): PreciseDate | undefined {
+/** The latest readable message time; a message whose time cannot be read is that message's problem, not its session's. */
+function latest(values: unknown[], readTime: TimestampReader): PreciseDate | undefined {
   let best: PreciseDate | undefined;
   for (const value of values) {
     if (value === null || value === undefined) continue;
     const read = readTime('messages.timestamp', value);
-    if (!read.ok) {
-      problems.push(read.problem);
-      continue;
-    }
-    if (!best || compareInstants(read.value, best) > 0) best = read.value;
+    if (read.ok && (!best || compareInstants(read.value, best) > 0)) best = read.value;
   }
   return best;
 }
@@ -87,4 +84,19 @@ export async function readPatientSessions(driver: Driver, patientId: string, rea
 /** The legacy session a status filter keeps (missing status is `active`). */
 export function hasStatus(row: SessionRow, status: SessionStatus | null | undefined): boolean {
   return !status || row.status === status;
+}
+
+/** The next `limit` sessions by id after `after` (null: from the first), and the last id read. */
+export async function readSessionPage(driver: Driver, after: string | null, limit: number, readTime: TimestampReader): Promise<{ sessions: LegacySession[]; lastKey: string } | undefined> {
+  const records = await readLegacy(driver, `MATCH (s:ConversationSession) WHERE s.id > $after RETURN ${sessionColumns}, s.id AS key ORDER BY s.id LIMIT $limit`, { after: after ?? '', limit: neo4j.int(limit) });
+  const last = records.at(-1);
+  if (!last) return undefined;
+  return { sessions: records.map((record) => sessionFromRecord(record, readTime)), lastKey: last.get('key') as string };
+}
+
+/** Which of these ids name a legacy session. */
+export async function existingSessionIds(driver: Driver, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const records = await readLegacy(driver, 'MATCH (s:ConversationSession) WHERE s.id IN $ids RETURN s.id AS id', { ids: [...new Set(ids)] });
+  return new Set(records.map((record) => record.get('id') as string));
 }

@@ -62,14 +62,17 @@ export function optionalTimestamp(read: TimestampReader, field: string, value: u
   return value === null || value === undefined ? ok(null) : read(field, value);
 }
 
+// Neo4j strings may hold NUL characters; PostgreSQL text never can
+const text = (field: string, value: string): Read<string> => (value.includes('\u0000') ? refuse(field, 'holds a NUL character, which PostgreSQL text cannot store') : ok(value));
+
 /** Text or nothing: missing and null give null; anything else but a string is a problem. */
 export function optionalText(field: string, value: unknown): Read<string | null> {
   if (value === null || value === undefined) return ok(null);
-  return typeof value === 'string' ? ok(value) : refuse(field, `is ${describeType(value)}, not text`);
+  return typeof value === 'string' ? text(field, value) : refuse(field, `is ${describeType(value)}, not text`);
 }
 
 export function requiredText(field: string, value: unknown): Read<string> {
-  if (typeof value === 'string') return ok(value);
+  if (typeof value === 'string') return text(field, value);
   return refuse(field, value === null || value === undefined ? 'is missing' : `is ${describeType(value)}, not text`);
 }
 

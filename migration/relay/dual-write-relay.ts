@@ -6,6 +6,7 @@ import { publishDefined } from '../../lib/typed-events.js';
 import { applyLegacyChange, type Database, type Executor } from '../../subgraphs/operations/store/index.js';
 import type { ChangeEnvelope } from '../changes.js';
 import { applyChangeToLegacy } from '../legacy/apply-change.js';
+import { describeFailure } from '../postgres-errors.js';
 import { markChangeDone, readAggregateChanges, readPendingChanges, recordChangeFailure } from '../legacy/change-nodes.js';
 import { writeLegacy } from '../legacy/driver.js';
 import type { LegacyFormat } from '../legacy/legacy-format.js';
@@ -51,7 +52,6 @@ const maxImmediatePerStore = 2;
 
 const lockAggregate = (tx: Executor, aggregate: string) => tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`migration:${aggregate}`}, 0))`);
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
   const { db, driver, redis, format, logger } = options;
@@ -71,7 +71,7 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
       return changes;
     }).catch(async (error: unknown) => {
       const first = (await readAggregateChanges(driver, aggregate).catch(() => []))[0];
-      if (first) await recordChangeFailure(driver, first.envelope.changeId, messageOf(error)).catch(() => undefined);
+      if (first) await recordChangeFailure(driver, first.envelope.changeId, describeFailure(error)).catch(() => undefined);
       throw error;
     });
     for (const pending of applied) {
@@ -105,7 +105,7 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
         return queued.length;
       });
     } catch (error) {
-      if (firstId !== undefined) await recordQueuedFailure(db, firstId, messageOf(error)).catch(() => undefined);
+      if (firstId !== undefined) await recordQueuedFailure(db, firstId, describeFailure(error)).catch(() => undefined);
       throw error;
     }
   }

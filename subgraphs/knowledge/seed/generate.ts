@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityType, Layer, RelationType } from '../rules.js';
 import type { EntityInput, PatientInput, RelationInput } from '../store/seed-writes.js';
 import { catalog } from './catalog.js';
+import { createRandom } from '../../../lib/seeded-random.js';
 
 const { allergens, contraindications, diseases, drugs, extraSymptoms, genes, organizations, pathways, tests, treatments } = catalog;
 
@@ -9,27 +10,6 @@ export interface SeedGraph {
   entities: EntityInput[];
   relations: RelationInput[];
   patients: PatientInput[];
-}
-
-/** mulberry32: a small seeded PRNG, so the same scale always yields the same graph. */
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-  const sample = <T>(items: readonly T[], count: number): T[] => {
-    const pool = [...items];
-    const chosen: T[] = [];
-    while (chosen.length < count && pool.length > 0) chosen.push(pool.splice(Math.floor(next() * pool.length), 1)[0] as T);
-    return chosen;
-  };
-  return { next, int, pick, sample };
 }
 
 const layerWeights: readonly [Layer, number, number, number][] = [

@@ -104,7 +104,7 @@ export function insertFeedback(db: Database, actor: Actor, input: NewFeedback, l
       .values({ ...input, actor: actor.sub, createdAt: preciseNow() })
       .returning();
     if (!created) throw new Error('INSERT INTO feedback returned no row');
-    await derivePreferencePairs(tx, created);
+    await derivePreferencePairs(tx, [created]);
     const audit = { action: 'feedback.submit', entityType: 'feedback', entityId: created.id, newValue: created };
     await writeAudit(tx, actor, audit);
     await enqueueEvent(tx, toEvent(created));

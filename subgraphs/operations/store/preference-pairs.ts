@@ -10,19 +10,21 @@ export const storedMinimumGap = 1;
 const maxPairsPerFeedback = 20;
 
 /**
- * The legacy derivation rules, applied to one new feedback:
+ * The legacy derivation rules, applied to new feedback:
  * - a correction with rating <= 3: chosen = correction, rejected = response, gap = 5 - rating;
  * - the same query text (trimmed, case-insensitive) answered by another response whose rating
  *   differs by at least the stored minimum: chosen = the better-rated response.
- * Idempotent: a pair of feedbacks is stored once (unique constraint).
+ * Idempotent: a pair of feedbacks is stored once (unique constraint). For many rows at once
+ * (the backfill) two statements do it all; new rows then also pair with each other.
  */
-export async function derivePreferencePairs(tx: Executor, row: FeedbackRow): Promise<void> {
-  const { queryText, responseText, correction, rating } = row;
-  if (!queryText?.trim() || !responseText?.trim()) return;
-  if (correction?.trim() && rating <= 3 && correction.trim() !== responseText.trim()) {
+export async function derivePreferencePairs(tx: Executor, rows: readonly FeedbackRow[]): Promise<void> {
+  const answered = rows.filter((row) => row.queryText?.trim() && row.responseText?.trim());
+  if (answered.length === 0) return;
+  const corrected = answered.filter((row) => row.correction?.trim() && row.rating <= 3 && row.correction.trim() !== row.responseText?.trim());
+  if (corrected.length > 0) {
     await tx
       .insert(preferencePairs)
-      .values({ prompt: queryText, chosen: correction, rejected: responseText, ratingGap: 5 - rating, source: 'correction', chosenFeedbackId: row.id, rejectedFeedbackId: row.id })
+      .values(corrected.map((row) => ({ prompt: row.queryText ?? '', chosen: row.correction ?? '', rejected: row.responseText ?? '', ratingGap: 5 - row.rating, source: 'correction' as const, chosenFeedbackId: row.id, rejectedFeedbackId: row.id })))
       .onConflictDoNothing();
   }
   await tx.execute(sql`
@@ -42,7 +44,7 @@ export async function derivePreferencePairs(tx: Executor, row: FeedbackRow): Pro
         AND btrim(coalesce(o.response_text, '')) NOT IN ('', btrim(n.response_text))
       ORDER BY o.created_at DESC LIMIT ${maxPairsPerFeedback}
     ) o
-    WHERE n.id = ${row.id}
+    WHERE n.id = ANY(${sql.param(answered.map((row) => row.id))}::text[])
     ON CONFLICT DO NOTHING`);
 }
 
