@@ -124,3 +124,9 @@ export async function readFeedbackPage(driver: Driver, after: string | null, lim
   if (!last) return undefined;
   return { feedback: records.map((record) => feedbackFromRecord(record, format)), lastKey: last.get('key') as string };
 }
+
+export async function readFeedbackByIds(driver: Driver, ids: readonly string[], format: LegacyFormat): Promise<LegacyFeedback[]> {
+  if (ids.length === 0) return [];
+  const records = await readLegacy(driver, `MATCH (f:UserFeedback) WHERE f.feedback_id IN $ids RETURN ${feedbackColumns}`, { ids: [...new Set(ids)] });
+  return records.map((record) => feedbackFromRecord(record, format));
+}

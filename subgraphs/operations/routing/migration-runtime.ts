@@ -9,12 +9,12 @@ import { pendingChangeSummary } from '../../../migration/legacy/change-nodes.js'
 import { createLegacyDriver, pingLegacy } from '../../../migration/legacy/driver.js';
 import { ensureLegacyIndexes } from '../../../migration/legacy/indexes.js';
 import { legacyFormat } from '../../../migration/legacy/legacy-format.js';
-import { legacyHoldsData } from '../../../migration/legacy/presence.js';
 import { startDualWriteRelay, type DualWriteRelay } from '../../../migration/relay/dual-write-relay.js';
-import { initialStage, migrationDomains, stagePlan, type MigrationDomain } from '../../../migration/stages/stage-rules.js';
+import { migrationDomains, stagePlan, type MigrationDomain } from '../../../migration/stages/stage-rules.js';
+import { ensureStages } from '../../../migration/stages/initial-stages.js';
 import { startStageWatcher, stagesEpoch, type StageWatcher } from '../../../migration/stages/stage-watcher.js';
 import { enqueueLegacyChange, queuedChangeSummary } from '../../../migration/store/change-queue.js';
-import { initializeStages, readStoredStages, type StageChangeContext } from '../../../migration/store/stage-store.js';
+import type { StageChangeContext } from '../../../migration/store/stage-store.js';
 import type { Database } from '../store/index.js';
 import { legacyStores } from './legacy-stores.js';
 import { postgresStores } from './postgres-stores.js';
@@ -57,12 +57,8 @@ export async function startMigrationRuntime(config: Config, deps: MigrationRunti
   const legacyDriver = createLegacyDriver(config.migration.legacy);
   const concepts = knowledgeConceptResolver(config.neo4j);
   const format = legacyFormat(config.migration.legacy.timeZone);
-  const stored = await readStoredStages(db);
-  const missing = migrationDomains.filter((domain) => !stored[domain]);
-  const unset = missing.filter((domain) => config.migration.initialDualWrite[domain] === undefined);
-  const present = unset.length > 0 ? await legacyHoldsData(legacyDriver) : undefined;
-  const initial = Object.fromEntries(migrationDomains.map((domain) => [domain, initialStage(config.migration.initialDualWrite[domain], present?.[domain] ?? false)])) as Record<MigrationDomain, ReturnType<typeof initialStage>>;
-  const stages = await startStageWatcher({ db, databaseUrl: config.postgres.url, initial: await initializeStages(db, initial), pollMs: config.migration.stagePollMs, logger });
+  const initial = await ensureStages(db, legacyDriver, config.migration.initialDualWrite);
+  const stages = await startStageWatcher({ db, databaseUrl: config.postgres.url, initial, pollMs: config.migration.stagePollMs, logger });
   const usesLegacy = () => migrationDomains.some((domain) => stages.stage(domain).stage !== 'complete');
 
   let indexesReady = false;

@@ -17,3 +17,4 @@ export type { FeedbackRow } from './schema/feedback.js';
 export { maxMessageLength, maxTitleLength } from './schema/sessions.js';
 export * from './query-analytics.js';
 export * from './record-counts.js';
+export * from './record-pages.js';

@@ -1,0 +1,24 @@
+import { asc, gt, inArray } from 'drizzle-orm';
+import type { Executor } from './db.js';
+import type { MessageRow } from './messages.js';
+import { feedback, messages, sessions, type FeedbackRow } from './schema/index.js';
+import type { SessionRow } from './sessions.js';
+
+/** Every session, message and feedback row in pages by id (the migration's verification reads them all). */
+
+export function sessionPage(db: Executor, after: string | null, limit: number): Promise<SessionRow[]> {
+  return db.select().from(sessions).where(after === null ? undefined : gt(sessions.id, after)).orderBy(asc(sessions.id)).limit(limit);
+}
+
+export function messagePage(db: Executor, after: string | null, limit: number): Promise<MessageRow[]> {
+  return db.select().from(messages).where(after === null ? undefined : gt(messages.id, after)).orderBy(asc(messages.id)).limit(limit);
+}
+
+export function feedbackPage(db: Executor, after: string | null, limit: number): Promise<FeedbackRow[]> {
+  return db.select().from(feedback).where(after === null ? undefined : gt(feedback.id, after)).orderBy(asc(feedback.id)).limit(limit);
+}
+
+export function findFeedbackByIds(db: Executor, ids: readonly string[]): Promise<FeedbackRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.select().from(feedback).where(inArray(feedback.id, [...ids]));
+}
