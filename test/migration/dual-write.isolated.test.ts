@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config.js';
-import { startDelayProxy, type DelayProxy } from '../support/delay-proxy.js';
+import type { DelayProxy } from '../support/delay-proxy.js';
 import { discrepancies, noDiscrepancies } from './both-stores.js';
 import { waitForRelay } from './relay-wait.js';
 import { emptyLog, writeLoad, type WriteLog } from './write-load.js';
-import { startMigrationWorld, type MigrationWorld } from './world.js';
+import { startProxiedWorld, type ProxiedWorld } from './proxied-world.js';
+import type { MigrationWorld } from './world.js';
 
 /**
  * Dual-write never loses a write: 1,000 writes with PostgreSQL down for 10 s while the legacy
@@ -13,30 +13,18 @@ import { startMigrationWorld, type MigrationWorld } from './world.js';
  */
 describe('dual-write: a store down for 10 s loses nothing and duplicates nothing', () => {
   let world: MigrationWorld;
+  let proxied: ProxiedWorld | undefined;
   let postgres: DelayProxy;
   let legacy: DelayProxy;
   const outageMs = 10_000;
 
   beforeAll(async () => {
-    const base = loadConfig();
-    const pgUrl = new URL(base.postgres.url);
-    const boltUrl = new URL(base.migration.legacy.uri);
-    postgres = await startDelayProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
-    legacy = await startDelayProxy({ host: boltUrl.hostname, port: Number(boltUrl.port || 7687) });
-    world = await startMigrationWorld('dualwrite', {
-      env: { LEGACY_NEO4J_URI: `bolt://127.0.0.1:${legacy.port}`, MIGRATION_RELAY_INTERVAL_MS: '250' },
-      envFor: (scratch) => {
-        const url = new URL(scratch.url);
-        url.port = String(postgres.port);
-        return { DATABASE_URL: url.toString() };
-      },
-    });
+    proxied = await startProxiedWorld('dualwrite', { MIGRATION_RELAY_INTERVAL_MS: '250' });
+    ({ world, postgres, legacy } = proxied);
     await world.startReplica();
   }, 120_000);
   afterAll(async () => {
-    await world?.stop();
-    await postgres?.close();
-    await legacy?.close();
+    await proxied?.stop();
   });
 
   /** Takes `proxy` down at the 200th write and up again 10 s later; resolves once it is up. */

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config.js';
-import { startDelayProxy, type DelayProxy } from '../support/delay-proxy.js';
+import type { DelayProxy } from '../support/delay-proxy.js';
 import { freePort } from '../support/free-port.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { discrepancies, noDiscrepancies } from './both-stores.js';
 import { waitForRelay } from './relay-wait.js';
 import { emptyLog, writeLoad, type WriteLog } from './write-load.js';
-import { startMigrationWorld, type MigrationWorld } from './world.js';
+import { startProxiedWorld, type ProxiedWorld } from './proxied-world.js';
+import type { MigrationWorld } from './world.js';
 
 /**
  * The relay killed (SIGKILL) while it applies a backlog, then started again: every change is
@@ -15,6 +15,7 @@ import { startMigrationWorld, type MigrationWorld } from './world.js';
  */
 describe('dual-write relay killed mid-batch and restarted', () => {
   let world: MigrationWorld;
+  let proxied: ProxiedWorld | undefined;
   let postgres: DelayProxy;
   let legacy: DelayProxy;
   const processes: ServiceProcess[] = [];
@@ -47,25 +48,12 @@ describe('dual-write relay killed mid-batch and restarted', () => {
   }
 
   beforeAll(async () => {
-    const base = loadConfig();
-    const pgUrl = new URL(base.postgres.url);
-    const boltUrl = new URL(base.migration.legacy.uri);
-    postgres = await startDelayProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
-    legacy = await startDelayProxy({ host: boltUrl.hostname, port: Number(boltUrl.port || 7687) });
-    world = await startMigrationWorld('relaykill', {
-      env: { LEGACY_NEO4J_URI: `bolt://127.0.0.1:${legacy.port}`, MIGRATION_RELAY_INTERVAL_MS: '200' },
-      envFor: (scratch) => {
-        const url = new URL(scratch.url);
-        url.port = String(postgres.port);
-        return { DATABASE_URL: url.toString() };
-      },
-    });
+    proxied = await startProxiedWorld('relaykill', { MIGRATION_RELAY_INTERVAL_MS: '200' });
+    ({ world, postgres, legacy } = proxied);
   }, 120_000);
   afterAll(async () => {
     for (const service of processes) service.signal('SIGKILL');
-    await world?.stop();
-    await postgres?.close();
-    await legacy?.close();
+    await proxied?.stop();
   });
 
   it('legacy changes for PostgreSQL: applied once each after the kill', async () => {
