@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../lib/config.js';
 import { AppError } from '../lib/errors.js';
+import { SafetyGateRefusal } from '../migration/safety-gate.js';
 import { parseMigrateArguments, usage, UsageError } from '../migration/cli/arguments.js';
 import { commandTable } from '../migration/cli/commands.js';
 import { createOutput } from '../migration/cli/output.js';
@@ -36,7 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
       console.error(`migrate: ${error.message}`);
       return 2;
     }
-    if (error instanceof StageChangeRefused) {
+    if (error instanceof StageChangeRefused || error instanceof SafetyGateRefusal) {
       console.error(`migrate: ${error.message}`);
       return 3;
     }

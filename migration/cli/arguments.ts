@@ -3,7 +3,7 @@ import { migrationDomains, migrationStages, type MigrationDomain, type Migration
 
 /** `npm run migrate -- <command> [domain] [options]`: what the operator asked for, checked. */
 
-export const commands = ['status', 'stage', 'backfill', 'verify', 'seed-legacy'] as const;
+export const commands = ['status', 'stage', 'backfill', 'verify', 'archive', 'cleanup', 'restore', 'rehearse', 'seed-legacy'] as const;
 export type CommandName = (typeof commands)[number];
 
 export interface MigrateArguments {
@@ -18,6 +18,9 @@ export interface MigrateArguments {
   sample: number;
   report: string | undefined;
   sessions: number;
+  out: string | undefined;
+  archive: string | undefined;
+  yes: boolean;
 }
 
 /** Bad usage: exit code 2, with the message and the usage text. */
@@ -32,6 +35,10 @@ export const usage = `usage: npm run migrate -- <command> [domain] [options]
                                                     copy legacy records to PostgreSQL, resuming from the checkpoint
   verify <domain|all> [--sample 100] [--json] [--report PATH.md]
                                                     compare the stores (exit 1 when they differ)
+  archive <domain> --out PATH                       write the domain's legacy nodes and relationships (JSON Lines, gzip) and a manifest
+  cleanup <domain> --archive PATH --yes             delete the domain's legacy data in batches, past its safety gates
+  restore <domain> --archive PATH                   put archived legacy data back, identical
+  rehearse [--sessions 500]                         the whole plan on a generated legacy dataset, in a database of its own, with a report
   seed-legacy [--sessions 200]                      write a generated legacy dataset (npm run seed:legacy)
 domains: ${migrationDomains.join(', ')}, all    stages: ${migrationStages.join(', ')}
 exit codes: 0 done and consistent, 1 records differ or failed, 2 bad usage or configuration, 3 refused by a safety gate`;
@@ -40,6 +47,11 @@ function count(name: string, text: string | undefined, fallback: number, min: nu
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+  return value;
+}
+
+function required(needed: boolean, name: string, value: string | undefined): string | undefined {
+  if (needed && !value) throw new UsageError(`--${name} PATH is needed`);
   return value;
 }
 
@@ -68,6 +80,9 @@ export function parseMigrateArguments(argv: readonly string[]): MigrateArguments
         sample: { type: 'string' },
         report: { type: 'string' },
         sessions: { type: 'string' },
+        out: { type: 'string' },
+        archive: { type: 'string' },
+        yes: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -77,7 +92,7 @@ export function parseMigrateArguments(argv: readonly string[]): MigrateArguments
   if (!command) throw new UsageError('a command is needed');
   if (!(commands as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"`);
   const name = command as CommandName;
-  const allowedPositionals = name === 'stage' ? 2 : name === 'seed-legacy' ? 0 : 1;
+  const allowedPositionals = name === 'stage' ? 2 : name === 'seed-legacy' || name === 'rehearse' ? 0 : 1;
   if ([first, second, ...rest].filter((value) => value !== undefined).length > allowedPositionals) throw new UsageError(`${name} takes ${allowedPositionals} argument${allowedPositionals === 1 ? '' : 's'} before its options`);
   let stage: MigrationStage | undefined;
   if (name === 'stage') {
@@ -87,7 +102,7 @@ export function parseMigrateArguments(argv: readonly string[]): MigrateArguments
   const { values } = parsed;
   return {
     command: name,
-    domains: name === 'seed-legacy' ? [] : domainsOf(first, name, name !== 'stage'),
+    domains: name === 'seed-legacy' || name === 'rehearse' ? [] : domainsOf(first, name, !['stage', 'archive', 'cleanup', 'restore'].includes(name)),
     stage,
     json: values.json ?? false,
     rollout: values.rollout === undefined ? undefined : count('rollout', values.rollout, 0, 0, 100),
@@ -96,6 +111,9 @@ export function parseMigrateArguments(argv: readonly string[]): MigrateArguments
     restart: values.restart ?? false,
     sample: count('sample', values.sample, 100, 0, 100_000),
     report: values.report,
-    sessions: count('sessions', values.sessions, 200, 1, 1_000_000),
+    sessions: count('sessions', values.sessions, name === 'rehearse' ? 500 : 200, 1, 1_000_000),
+    out: required(name === 'archive', 'out', values.out),
+    archive: required(name === 'cleanup' || name === 'restore', 'archive', values.archive),
+    yes: values.yes ?? false,
   };
 }

@@ -9,14 +9,13 @@ import { ensureStages } from '../stages/initial-stages.js';
 import type { MigrationDomain } from '../stages/stage-rules.js';
 import { queuedChangeSummary } from '../store/change-queue.js';
 import { changeStage } from '../store/stage-store.js';
-import type { MigrationToolkit } from '../toolkit.js';
 import { verifyDomain } from '../verify/verify-domain.js';
 import { UsageError, type MigrateArguments } from './arguments.js';
+import { archive, cleanup, rehearseCommand, restore } from './archive-commands.js';
+import type { Command } from './command.js';
 import type { Output } from './output.js';
 import { verificationMarkdown } from './verification-markdown.js';
 
-/** Each command of `npm run migrate`; each returns its exit code (0 done and consistent, 1 differ or failed, 3 refused). */
-export type Command = (kit: MigrationToolkit, args: MigrateArguments, out: Output) => Promise<number>;
 
 const operator = () => ({ sub: `cli:${process.env.USER ?? 'operator'}`, role: 'admin' as const });
 /** The domains asked for that the batch commands handle: documents is refused alone and skipped in `all`. */
@@ -89,4 +88,4 @@ const seedLegacy: Command = async (kit, args, out) => {
   return 0;
 };
 
-export const commandTable: Record<MigrateArguments['command'], Command> = { status, stage, backfill, verify, 'seed-legacy': seedLegacy };
+export const commandTable: Record<MigrateArguments['command'], Command> = { status, stage, backfill, verify, archive, cleanup, restore, rehearse: rehearseCommand, 'seed-legacy': seedLegacy };

@@ -44,9 +44,13 @@ export interface RelayOptions {
   logger: Logger;
   /** Pause between rounds of the loop; it backs off (doubling, up to 30 s) while a store fails. 0: no loop. */
   intervalMs: number;
+  /** Whether some domain writes to both stores now; while none does and nothing is left, the loop looks ten times less often (30 s at most). */
+  dualWriting: () => boolean;
 }
 
 const maxBackoffMs = 30_000;
+/** How often an idle loop looks at most (a replica that lagged behind a stage change may have left a change). */
+const idleIntervalMs = 30_000;
 /** Applications right after commits in flight at most, per store they write to. */
 const maxImmediatePerStore = 2;
 
@@ -187,20 +191,26 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
   }
 
   let timer: NodeJS.Timeout | undefined;
-  let delay = options.intervalMs;
+  let failureDelay = options.intervalMs;
+  let idle = false;
   let round: Promise<unknown> = Promise.resolve();
-  function schedule(): void {
+  function schedule(delay: number): void {
     if (stopped || options.intervalMs === 0) return;
     timer = setTimeout(() => {
       round = drain().then((result) => {
-        delay = result.failedAggregates > 0 ? Math.min(maxBackoffMs, delay * 2) : options.intervalMs;
-        if (result.failedAggregates > 0) logger.warn({ ...result, retryInMs: delay }, 'dual-write relay: some changes could not be applied yet');
-        schedule();
+        const failed = result.failedAggregates > 0;
+        failureDelay = failed ? Math.min(maxBackoffMs, failureDelay * 2) : options.intervalMs;
+        if (failed) logger.warn({ ...result, retryInMs: failureDelay }, 'dual-write relay: some changes could not be applied yet');
+        idle = !failed && result.toPostgres + result.toLegacy === 0;
+        schedule(failed ? failureDelay : nextDelay());
       });
     }, delay);
     timer.unref();
   }
-  schedule();
+  // often while dual-writes happen or the last round found work; else now and then
+  const nextDelay = () => (!idle || options.dualWriting() ? options.intervalMs : Math.min(idleIntervalMs, options.intervalMs * 10));
+  // what earlier processes left is applied at once
+  schedule(0);
 
   return {
     legacyCommitted: (envelope) => applyNow('postgres', envelope.aggregate),

@@ -64,9 +64,10 @@ describe('migration stages changed back and forth under reads and writes', () =>
       // writes never stop: the relay has always just a few changes to apply, which force lets through
       const options = { ...(flip.rolloutPercent === undefined ? {} : { rolloutPercent: flip.rolloutPercent }), force: true };
       await world.setStage(order[0], flip.stage, options);
-      // from before the last change is committed (the mutation also answers with the status)
-      const changed = Date.now();
       await world.setStage(order[1], flip.stage, options);
+      // from the start of the transaction that changed it (the mutation's answer, a status with counts, comes later)
+      const [row] = (await world.sql.query<{ changed: Date }>('SELECT updated_at AS changed FROM migration_stages WHERE domain = $1', [order[1]])).rows;
+      const changed = row?.changed.getTime() ?? Date.now();
       while ((await routedStage(second, 'feedback')) !== flip.stage || (await routedStage(second, 'sessions')) !== flip.stage) {
         if (Date.now() - changed > 5000) throw new Error(`the second replica did not follow to ${flip.stage}`);
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -16,6 +16,8 @@ export interface DatasetOptions {
   seed: number;
   /** Entity ids and names feedback and messages may refer to (the knowledge graph's, when it has some). */
   concepts: { ids: readonly string[]; names: readonly string[] };
+  /** Share of answers that got feedback; default 0.26 (about 2.6 feedback a session). */
+  feedbackShare?: number;
 }
 
 export interface GeneratedNode {
@@ -86,7 +88,7 @@ export function generateDatasetChunk(options: DatasetOptions, chunk: number, ses
     if (status === 'ended') props.ended_at = localIso(startMs + 3_600_000, 0);
     result.sessions.push({ id, patientId: patient, props });
 
-    const messageCount = random.next() < 0.05 ? 0 : random.int(2, 38);
+    const messageCount = random.next() < 0.05 ? 0 : random.int(2, 40);
     let at = startMs;
     for (let position = 0; position < messageCount; position += 1) {
       at += random.int(1, 120) * 1000 + random.int(0, 999);
@@ -105,7 +107,7 @@ export function generateDatasetChunk(options: DatasetOptions, chunk: number, ses
         message.related_concepts = list([concept(), concept()]);
       }
       result.messages.push({ id: messageId, sessionId: id, timestamp, props: message });
-      if (assistant && random.next() < 0.26) result.feedback.push(feedbackFor(random, options, marker, { sessionId: random.next() < 0.01 ? `session:${hex(random, 12)}` : id, patient, message, at }));
+      if (assistant && random.next() < (options.feedbackShare ?? 0.26)) result.feedback.push(feedbackFor(random, options, marker, { sessionId: random.next() < 0.01 ? `session:${hex(random, 12)}` : id, patient, message, at }));
     }
   }
   const orphans = Math.max(1, Math.floor(result.messages.length / 500));

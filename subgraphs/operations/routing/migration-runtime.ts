@@ -79,10 +79,10 @@ export async function startMigrationRuntime(config: Config, deps: MigrationRunti
   await announce();
 
   if (deps.registry) registerStageGauges(deps.registry, stages);
-  const relay = startDualWriteRelay({ db, driver: legacyDriver, redis, format, logger, intervalMs: deps.relayIntervalMs ?? config.migration.relayIntervalMs });
+  const dualWrites = (domain: MigrationDomain) => stagePlan(stages.stage(domain).stage).dualWrite;
+  const relay = startDualWriteRelay({ db, driver: legacyDriver, redis, format, logger, intervalMs: deps.relayIntervalMs ?? config.migration.relayIntervalMs, dualWriting: () => migrationDomains.some(dualWrites) });
   const recorder = createShadowRecorder(db, { registry: deps.registry, logger, flushMs: 5000 });
   const shadow = createShadowReader(recorder, { timeoutMs: config.migration.shadowTimeoutMs, maxInFlight: config.migration.shadowMaxInFlight, logger });
-  const dualWrites = (domain: MigrationDomain) => stagePlan(stages.stage(domain).stage).dualWrite;
   const postgres = postgresStores(db, { dualWrites, enqueue: enqueueLegacyChange, committed: (envelope) => relay.postgresCommitted(envelope) }, deps.publishNow);
   const legacy = legacyStores(legacyDriver, format, concepts.resolve, { dualWrites, committed: (envelope) => relay.legacyCommitted(envelope) });
   return {

@@ -18,3 +18,4 @@ export { maxMessageLength, maxTitleLength } from './schema/sessions.js';
 export * from './query-analytics.js';
 export * from './record-counts.js';
 export * from './record-pages.js';
+export * from './side-database.js';
