@@ -94,11 +94,22 @@ function sameWallTime(wall: number, year: number, month: number, day: number, ho
 
 /** The offset (ms east of UTC) of an IANA time zone at an instant. */
 export function offsetsAtInstant(timeZone: string): (utcMs: number) => number {
+  if (timeZone === 'UTC') return () => 0;
   const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  // offsets change on quarter hours (since zones left local mean time, before 1900): one
+  // lookup a quarter hour, remembered, keeps reading hundreds of thousands of times cheap
+  const quarter = 900_000;
+  const known = new Map<number, number>();
   return (utcMs) => {
-    const whole = Math.floor(utcMs / 1000) * 1000;
+    const bucket = Math.floor(utcMs / quarter);
+    const cached = known.get(bucket);
+    if (cached !== undefined) return cached;
+    const whole = bucket * quarter;
     const parts = Object.fromEntries(format.formatToParts(new Date(whole)).map((part) => [part.type, part.value]));
-    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - whole;
+    const offset = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - whole;
+    if (known.size > 100_000) known.clear();
+    known.set(bucket, offset);
+    return offset;
   };
 }
 

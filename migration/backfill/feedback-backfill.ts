@@ -57,10 +57,15 @@ export function feedbackBackfill(driver: Driver, format: LegacyFormat): Backfill
         reported.push({ recordKind: 'feedback', recordId: row.id, fields: ['session_id'], reason: 'its session is not in PostgreSQL: the sessions backfill reported it, or has not moved it yet (run it, then this again)' });
         return false;
       });
-      const refusedBefore = reported.length;
-      const copied = await writeBisecting(tx, ready, copyFeedback, (row, error) => reported.push(refusalOf(error, { recordKind: 'feedback', recordId: row.id })));
+      const copied = await writeBisecting(tx, ready, copyFeedback, (row, error) => {
+        // refused: it did not move, with or without its session
+        const movedWithout = reported.findIndex((record) => record.recordId === row.id && record.reason === deletedSessionReason);
+        if (movedWithout >= 0) reported.splice(movedWithout, 1);
+        reported.push(refusalOf(error, { recordKind: 'feedback', recordId: row.id }));
+      });
       const moved = copied.reduce((sum, ids) => sum + ids.length, 0);
-      const unchanged = ready.length - moved - (reported.length - refusedBefore);
+      const refused = reported.filter((record) => record.reason.startsWith('PostgreSQL refused')).length;
+      const unchanged = ready.length - moved - refused;
       return { read: page.read, moved, unchanged, reported };
     },
     unplaced: () => unplacedRecords(driver, 'feedback'),

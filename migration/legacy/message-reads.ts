@@ -75,12 +75,20 @@ export async function readMessagesByIds(driver: Driver, ids: readonly string[], 
   return messagesFromRecords(records, format, resolveConcepts);
 }
 
-/** Every message of these sessions. */
+/**
+ * Every message of these sessions (the backfill and the verification read hundreds of
+ * thousands): the session's patient is looked up once a session, not once a message. A
+ * message of several sessions comes once per session; messageParts reports it.
+ */
 export async function readSessionMessages(driver: Driver, sessionIds: readonly string[], format: LegacyFormat, resolveConcepts: ConceptResolver): Promise<LegacyMessage[]> {
   if (sessionIds.length === 0) return [];
   const records = await readLegacy(
     driver,
-    `MATCH (s:ConversationSession)-[:HAS_MESSAGE]->(m:Message) WHERE s.id IN $sessionIds RETURN DISTINCT ${messageColumns}`,
+    `MATCH (s:ConversationSession) WHERE s.id IN $sessionIds
+     WITH s, coalesce(s.patient_id, COLLECT { MATCH (p:Patient)-[:HAS_SESSION]->(s) RETURN p.id ORDER BY p.id }[0]) AS sessionPatient
+     MATCH (s)-[r:HAS_MESSAGE]->(m:Message)
+     RETURN m {.*} AS props, [sessionPatient] AS sessionPatients, [r.timestamp] AS edgeTimes,
+       CASE WHEN COUNT { (m)<-[:HAS_MESSAGE]-() } = 1 THEN [s.id] ELSE COLLECT { MATCH (x:ConversationSession)-[:HAS_MESSAGE]->(m) RETURN x.id ORDER BY x.id } END AS sessionIds`,
     { sessionIds: [...new Set(sessionIds)] },
   );
   return messagesFromRecords(records, format, resolveConcepts);

@@ -11,7 +11,7 @@ import { feedbackBackfill } from '../backfill/feedback-backfill.js';
 import { runBackfill } from '../backfill/run-backfill.js';
 import { sessionBackfill } from '../backfill/session-backfill.js';
 import { pendingChangeSummary } from '../legacy/change-nodes.js';
-import { writeLegacyDataset } from '../legacy/dataset/write-dataset.js';
+import { knowledgeConcepts, writeLegacyDataset } from '../legacy/dataset/write-dataset.js';
 import { readLegacy } from '../legacy/driver.js';
 import { ensureStages } from '../stages/initial-stages.js';
 import type { MigrationDomain, MigrationStage } from '../stages/stage-rules.js';
@@ -89,7 +89,8 @@ export async function rehearse(kit: MigrationToolkit, options: { sessions: numbe
     await removeGenerated(kit);
     await kit.pool.query('TRUNCATE sessions, messages, feedback, preference_pairs, migration_backfills, migration_problems, migration_verifications, migration_stages, migration_changes, migration_applied_changes CASCADE');
     await step('0 prepare', 'generate the legacy dataset', async () => {
-      const written = await writeLegacyDataset(kit.legacy, { tag: rehearsalTag, seed: 1, sessions: options.sessions, concepts: { ids: [], names: ['Psoriasis', 'Crohn disease'] } });
+      // feedback points at real knowledge-graph entities where there are some (ABOUT_ENTITY): the archive must name, never copy, them
+      const written = await writeLegacyDataset(kit.legacy, { tag: rehearsalTag, seed: 1, sessions: options.sessions, concepts: await knowledgeConcepts(kit.legacy) });
       return { outcome: `${written.sessions} sessions, ${written.messages} messages (${written.orphanMessages} orphans), ${written.feedback} feedback`, ok: true };
     });
     await step('0 prepare', 'first stages', async () => {

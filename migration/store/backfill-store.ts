@@ -38,6 +38,7 @@ export async function beginBackfill(db: Database, domain: MigrationDomain, optio
 
 /** Moves the checkpoint past a batch and adds its counts; call in the transaction that wrote the batch. */
 export async function commitBatch(tx: Executor, domain: MigrationDomain, runId: string, batch: { checkpoint: string; read: number; moved: number; unchanged: number; reported: ReportedRecord[] }): Promise<void> {
+  const reported = mergeReports(batch.reported);
   const updated = await tx
     .update(migrationBackfills)
     .set({
@@ -45,18 +46,29 @@ export async function commitBatch(tx: Executor, domain: MigrationDomain, runId: 
       read: sql`${migrationBackfills.read} + ${batch.read}`,
       moved: sql`${migrationBackfills.moved} + ${batch.moved}`,
       unchanged: sql`${migrationBackfills.unchanged} + ${batch.unchanged}`,
-      reported: sql`${migrationBackfills.reported} + ${batch.reported.length}`,
+      reported: sql`${migrationBackfills.reported} + ${reported.length}`,
       updatedAt: sql`now()`,
     })
     .where(and(eq(migrationBackfills.domain, domain), eq(migrationBackfills.runId, runId)))
     .returning({ domain: migrationBackfills.domain });
   if (updated.length === 0) throw new Error(`the backfill of ${domain} was taken over by another run`);
-  if (batch.reported.length > 0) {
+  if (reported.length > 0) {
     await tx
       .insert(migrationProblems)
-      .values(batch.reported.map((record) => ({ domain, ...record })))
+      .values(reported.map((record) => ({ domain, ...record })))
       .onConflictDoUpdate({ target: [migrationProblems.domain, migrationProblems.recordKind, migrationProblems.recordId], set: { fields: sql`excluded.fields`, reason: sql`excluded.reason`, seenAt: sql`now()` } });
   }
+}
+
+/** One entry a record: a record reported twice in a batch (moved without its session, then refused) keeps both reasons. */
+function mergeReports(records: readonly ReportedRecord[]): ReportedRecord[] {
+  const merged = new Map<string, ReportedRecord>();
+  for (const record of records) {
+    const key = `${record.recordKind}\u0000${record.recordId}`;
+    const earlier = merged.get(key);
+    merged.set(key, earlier ? { ...earlier, fields: [...new Set([...earlier.fields, ...record.fields])], reason: `${earlier.reason}; ${record.reason}` } : record);
+  }
+  return [...merged.values()];
 }
 
 export async function finishBackfill(db: Executor, domain: MigrationDomain, runId: string, outcome: { status: 'finished' | 'failed'; error?: string }): Promise<void> {

@@ -130,7 +130,7 @@ function feedbackFor(random: Random, options: DatasetOptions, marker: Record<str
     response_id: about.message.response_id,
     patient_id: about.patient,
     session_id: about.sessionId,
-    query_text: `I have ${random.pick(topics)} (case ${random.int(1, 400)}).`,
+    query_text: `I have ${random.pick(topics)} (case ${random.int(1, 50_000)}).`,
     response_text: about.message.content,
     rating: neo4j.int(rating),
     feedback_type: thumbs ? (up ? 'helpful' : 'unhelpful') : random.pick(feedbackTypes),
