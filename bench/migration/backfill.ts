@@ -2,6 +2,7 @@ import neo4j from 'neo4j-driver';
 import { cpus, loadavg } from 'node:os';
 import { feedbackBackfill } from '../../migration/backfill/feedback-backfill.js';
 import { runBackfill } from '../../migration/backfill/run-backfill.js';
+import { LatencyThrottle } from '../../migration/backfill/throttle.js';
 import { sessionBackfill } from '../../migration/backfill/session-backfill.js';
 import { writeLegacyDataset } from '../../migration/legacy/dataset/write-dataset.js';
 import { openMigrationToolkit } from '../../migration/toolkit.js';
@@ -47,15 +48,17 @@ try {
     rows.push([what, String(records), seconds.toFixed(1), String(Math.round(records / seconds))]);
     return seconds;
   };
+  const throttle = new LatencyThrottle();
   const backfillSeconds =
-    (await measure('backfill sessions + messages', written.sessions + written.messages, () => runBackfill(kit.db, sessionBackfill(kit.legacy, kit.format, kit.resolveConcepts), { batchSize: 100, restart: true }))) +
-    (await measure('backfill feedback', written.feedback, () => runBackfill(kit.db, feedbackBackfill(kit.legacy, kit.format), { batchSize: 500, restart: true })));
+    (await measure('backfill sessions + messages', written.sessions + written.messages, () => runBackfill(kit.db, sessionBackfill(kit.legacy, kit.format, kit.resolveConcepts), { batchSize: 100, restart: true, throttle }))) +
+    (await measure('backfill feedback', written.feedback, () => runBackfill(kit.db, feedbackBackfill(kit.legacy, kit.format), { batchSize: 500, restart: true, throttle })));
+  const throttledMs = throttle.pausedMs;
   const verifySeconds =
     (await measure('verify sessions + messages', written.sessions + written.messages, () => verifyDomain(kit, 'sessions', { sample: 100 }))) +
     (await measure('verify feedback', written.feedback, () => verifyDomain(kit, 'feedback', { sample: 100 })));
   console.log('\n| step | records | seconds | records/s |\n|---|---:|---:|---:|');
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-  console.log(`\nbackfill ${backfillSeconds.toFixed(1)} s (goal < 60 s), verification ${verifySeconds.toFixed(1)} s (goal < 30 s)`);
+  console.log(`\nbackfill ${backfillSeconds.toFixed(1)} s (goal < 60 s; ${(throttledMs / 1000).toFixed(1)} s of it paused by the throttle), verification ${verifySeconds.toFixed(1)} s (goal < 30 s)`);
   await deleteGenerated();
 } finally {
   await kit.close();
