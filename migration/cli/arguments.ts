@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
+import { rollbackPhases, type RollbackPhase } from '../reconcile/rollback.js';
 import { migrationDomains, migrationStages, type MigrationDomain, type MigrationStage } from '../stages/stage-rules.js';
 
 /** `npm run migrate -- <command> [domain] [options]`: what the operator asked for, checked. */
 
-export const commands = ['status', 'stage', 'backfill', 'verify', 'archive', 'cleanup', 'restore', 'rehearse', 'seed-legacy'] as const;
+export const commands = ['status', 'stage', 'backfill', 'verify', 'reconcile', 'archive', 'cleanup', 'restore', 'rollback', 'rehearse', 'seed-legacy'] as const;
 export type CommandName = (typeof commands)[number];
 
 export interface MigrateArguments {
@@ -21,6 +22,8 @@ export interface MigrateArguments {
   out: string | undefined;
   archive: string | undefined;
   yes: boolean;
+  dryRun: boolean;
+  phase: RollbackPhase | undefined;
 }
 
 /** Bad usage: exit code 2, with the message and the usage text. */
@@ -35,9 +38,11 @@ export const usage = `usage: npm run migrate -- <command> [domain] [options]
                                                     copy legacy records to PostgreSQL, resuming from the checkpoint
   verify <domain|all> [--sample 100] [--json] [--report PATH.md]
                                                     compare the stores (exit 1 when they differ)
+  reconcile <domain|all> [--dry-run]                repair what verify found, from the authoritative store of the stage
   archive <domain> --out PATH                       write the domain's legacy nodes and relationships (JSON Lines, gzip) and a manifest
   cleanup <domain> --archive PATH --yes             delete the domain's legacy data in batches, past its safety gates
   restore <domain> --archive PATH                   put archived legacy data back, identical
+  rollback <phase>                                  the seed's 5.2 procedures: 1-3 (sessions), 4 (feedback), full
   rehearse [--sessions 500]                         the whole plan on a generated legacy dataset, in a database of its own, with a report
   seed-legacy [--sessions 200]                      write a generated legacy dataset (npm run seed:legacy)
 domains: ${migrationDomains.join(', ')}, all    stages: ${migrationStages.join(', ')}
@@ -83,6 +88,7 @@ export function parseMigrateArguments(argv: readonly string[]): MigrateArguments
         out: { type: 'string' },
         archive: { type: 'string' },
         yes: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -93,6 +99,8 @@ export function parseMigrateArguments(argv: readonly string[]): MigrateArguments
   if (!(commands as readonly string[]).includes(command)) throw new UsageError(`unknown command "${command}"`);
   const name = command as CommandName;
   const allowedPositionals = name === 'stage' ? 2 : name === 'seed-legacy' || name === 'rehearse' ? 0 : 1;
+  const withoutDomain = name === 'seed-legacy' || name === 'rehearse' || name === 'rollback';
+  if (name === 'rollback' && !(first && first in rollbackPhases)) throw new UsageError(`rollback needs a phase: ${Object.keys(rollbackPhases).join(', ')}`);
   if ([first, second, ...rest].filter((value) => value !== undefined).length > allowedPositionals) throw new UsageError(`${name} takes ${allowedPositionals} argument${allowedPositionals === 1 ? '' : 's'} before its options`);
   let stage: MigrationStage | undefined;
   if (name === 'stage') {
@@ -102,7 +110,7 @@ export function parseMigrateArguments(argv: readonly string[]): MigrateArguments
   const { values } = parsed;
   return {
     command: name,
-    domains: name === 'seed-legacy' || name === 'rehearse' ? [] : domainsOf(first, name, !['stage', 'archive', 'cleanup', 'restore'].includes(name)),
+    domains: withoutDomain ? [] : domainsOf(first, name, !['stage', 'archive', 'cleanup', 'restore'].includes(name)),
     stage,
     json: values.json ?? false,
     rollout: values.rollout === undefined ? undefined : count('rollout', values.rollout, 0, 0, 100),
@@ -115,5 +123,7 @@ export function parseMigrateArguments(argv: readonly string[]): MigrateArguments
     out: required(name === 'archive', 'out', values.out),
     archive: required(name === 'cleanup' || name === 'restore', 'archive', values.archive),
     yes: values.yes ?? false,
+    dryRun: values['dry-run'] ?? false,
+    phase: name === 'rollback' ? (first as RollbackPhase) : undefined,
   };
 }

@@ -13,6 +13,7 @@ import { verifyDomain } from '../verify/verify-domain.js';
 import { UsageError, type MigrateArguments } from './arguments.js';
 import { archive, cleanup, rehearseCommand, restore } from './archive-commands.js';
 import type { Command } from './command.js';
+import { reconcile, rollbackCommand } from './repair-commands.js';
 import type { Output } from './output.js';
 import { verificationMarkdown } from './verification-markdown.js';
 
@@ -89,4 +90,4 @@ const seedLegacy: Command = async (kit, args, out) => {
   return 0;
 };
 
-export const commandTable: Record<MigrateArguments['command'], Command> = { status, stage, backfill, verify, archive, cleanup, restore, rehearse: rehearseCommand, 'seed-legacy': seedLegacy };
+export const commandTable: Record<MigrateArguments['command'], Command> = { status, stage, backfill, verify, reconcile, archive, cleanup, restore, rollback: rollbackCommand, rehearse: rehearseCommand, 'seed-legacy': seedLegacy };

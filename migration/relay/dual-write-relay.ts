@@ -137,48 +137,42 @@ export function startDualWriteRelay(options: RelayOptions): DualWriteRelay {
     inFlight.add(tracked);
   }
 
-  async function drainLegacy(): Promise<{ applied: number; failed: number }> {
+  /**
+   * Applies, aggregate by aggregate, what `waiting` lists (up to a page at a time), until a page
+   * brings no progress or is the last: the applied changes and the aggregates that failed.
+   */
+  async function drainDirection(waiting: () => Promise<{ aggregates: string[]; full: boolean }>, apply: (aggregate: string) => Promise<number>, what: string): Promise<{ applied: number; failed: number }> {
     let applied = 0;
     let failed = 0;
     for (;;) {
-      const pending = await readPendingChanges(driver, 500);
-      const aggregates = [...new Set(pending.map((change) => change.envelope.aggregate))];
+      const { aggregates, full } = await waiting();
       let progressed = false;
       for (const aggregate of aggregates) {
         if (stopped) return { applied, failed };
         try {
-          const count = await applyToPostgres(aggregate);
+          const count = await apply(aggregate);
           applied += count;
           progressed ||= count > 0;
         } catch (error) {
           failed += 1;
-          logger.debug({ err: error, aggregate }, 'legacy change not applied to PostgreSQL yet');
+          logger.debug({ err: error, aggregate }, `${what} not applied yet`);
         }
       }
-      if (!progressed || pending.length < 500) return { applied, failed };
+      if (!progressed || !full) return { applied, failed };
     }
   }
 
-  async function drainPostgres(): Promise<{ applied: number; failed: number }> {
-    let applied = 0;
-    let failed = 0;
-    for (;;) {
-      const aggregates = await aggregatesWithQueuedChanges(db, 500);
-      let progressed = false;
-      for (const aggregate of aggregates) {
-        if (stopped) return { applied, failed };
-        try {
-          const count = await applyToLegacy(aggregate);
-          applied += count;
-          progressed ||= count > 0;
-        } catch (error) {
-          failed += 1;
-          logger.debug({ err: error, aggregate }, 'PostgreSQL change not applied to the legacy store yet');
-        }
-      }
-      if (!progressed || aggregates.length < 500) return { applied, failed };
-    }
-  }
+  const page = 500;
+  const drainLegacy = () =>
+    drainDirection(async () => {
+      const pending = await readPendingChanges(driver, page);
+      return { aggregates: [...new Set(pending.map((change) => change.envelope.aggregate))], full: pending.length === page };
+    }, applyToPostgres, 'a legacy change for PostgreSQL');
+  const drainPostgres = () =>
+    drainDirection(async () => {
+      const aggregates = await aggregatesWithQueuedChanges(db, page);
+      return { aggregates, full: aggregates.length === page };
+    }, applyToLegacy, 'a PostgreSQL change for the legacy store');
 
   async function drain() {
     const [toPostgres, toLegacy] = await Promise.all([

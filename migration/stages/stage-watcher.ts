@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../../lib/logger.js';
 import type { Database } from '../../subgraphs/operations/store/index.js';
-import { readStoredStages, stageChannel, type Stages } from '../store/stage-store.js';
+import { parseStageAnnouncement, readStoredStages, stageChannel, type Stages } from '../store/stage-store.js';
 import { migrationDomains, type DomainStage, type MigrationDomain } from './stage-rules.js';
 
 /** The stages as this process knows them: announced changes at once; re-read every `pollMs` while it cannot listen for announcements, and now and then anyway. */
@@ -49,7 +49,11 @@ export async function startStageWatcher(options: { db: Database; databaseUrl: st
   }
   async function readAndApply(): Promise<void> {
     const stored = await readStoredStages(options.db);
-    const next = { ...current, ...stored } as Stages;
+    // a read that started before an announcement must not undo it
+    const newer = Object.fromEntries(Object.entries(stored).filter(([domain, stage]) => stage.version >= current[domain as MigrationDomain].version));
+    apply({ ...current, ...newer } as Stages);
+  }
+  function apply(next: Stages): void {
     if (stagesEpoch(next) === stagesEpoch(current)) return;
     current = next;
     options.logger.info({ stages: stagesEpoch(next) }, 'migration stages changed');
@@ -73,7 +77,12 @@ export async function startStageWatcher(options: { db: Database; databaseUrl: st
     if (stopped) return;
     const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'migration-stage-watcher', keepAlive: true });
     client.on('error', () => undefined);
-    client.on('notification', () => void quietRefresh());
+    client.on('notification', (message) => {
+      const announced = parseStageAnnouncement(message.payload);
+      // the announced stage applies at once, without a read through a pool busy with requests
+      if (announced && announced.version > current[announced.domain].version) apply({ ...current, [announced.domain]: announced });
+      else if (!announced) void quietRefresh();
+    });
     client.on('end', () => {
       if (listener === client) listener = undefined;
       if (!stopped) setTimeout(() => void listen().catch(() => undefined), options.pollMs).unref();

@@ -1,8 +1,10 @@
 import { desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
 import { writeAudit, type Actor, type Database, type Executor } from '../../subgraphs/operations/store/index.js';
 import {
   migrationDomains,
+  migrationStages,
   stageChangeRefusals,
   type DomainStage,
   type MigrationDomain,
@@ -19,6 +21,18 @@ export type Stages = Record<MigrationDomain, DomainStage>;
 
 function toDomainStage(row: typeof migrationStagesTable.$inferSelect): DomainStage {
   return { domain: row.domain, stage: row.stage, rolloutPercent: row.rolloutPercent, version: row.version };
+}
+
+const announcementSchema = z.object({ domain: z.enum(migrationDomains), stage: z.enum(migrationStages), rolloutPercent: z.number().int().min(0).max(100).nullable(), version: z.number().int().positive() });
+
+/** The stage a `migration_stages` notification announces, or undefined when it is not one. */
+export function parseStageAnnouncement(payload: string | undefined): DomainStage | undefined {
+  try {
+    const parsed = announcementSchema.safeParse(JSON.parse(payload ?? ''));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The stored stage of every domain; a domain without one is missing. */
@@ -96,9 +110,10 @@ export async function changeStage(db: Database, actor: Actor, domain: MigrationD
     );
     const blocking = refusals.filter((refusal) => !refusal.overridable || !request.force);
     if (blocking.length > 0) throw new StageChangeRefused(domain, refusals);
+    // updated_at: the moment of the change, after its gates were checked (they can take a while)
     const [updated] = await tx
       .update(migrationStagesTable)
-      .set({ stage: request.stage, rolloutPercent: request.rolloutPercent, version: sql`${migrationStagesTable.version} + 1`, updatedBy: actor.sub, updatedAt: sql`now()` })
+      .set({ stage: request.stage, rolloutPercent: request.rolloutPercent, version: sql`${migrationStagesTable.version} + 1`, updatedBy: actor.sub, updatedAt: sql`clock_timestamp()` })
       .where(eq(migrationStagesTable.domain, domain))
       .returning();
     if (!updated) throw new Error(`UPDATE migration_stages returned no row for ${domain}`);
@@ -110,7 +125,8 @@ export async function changeStage(db: Database, actor: Actor, domain: MigrationD
       oldValue: current,
       newValue: { ...next, ...(refusals.length > 0 ? { overridden: refusals.map((refusal) => refusal.reason) } : {}) },
     });
-    await tx.execute(sql`SELECT pg_notify(${stageChannel}, ${`${domain}:${next.version}`})`);
+    // delivered at commit: listeners take the new stage from it without reading the table
+    await tx.execute(sql`SELECT pg_notify(${stageChannel}, ${JSON.stringify(next)})`);
     return { stage: next, changed: true };
   });
 }

@@ -64,15 +64,19 @@ describe('migration stages changed back and forth under reads and writes', () =>
       // writes never stop: the relay has always just a few changes to apply, which force lets through
       const options = { ...(flip.rolloutPercent === undefined ? {} : { rolloutPercent: flip.rolloutPercent }), force: true };
       await world.setStage(order[0], flip.stage, options);
+      // watched from before the last change: the mutation answers with a status (counts in both stores) only later
+      const started = Date.now();
+      const seen = (async () => {
+        while ((await routedStage(second, 'feedback')) !== flip.stage || (await routedStage(second, 'sessions')) !== flip.stage) {
+          if (Date.now() - started > 10_000) throw new Error(`the second replica did not follow to ${flip.stage}`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return Date.now();
+      })();
       await world.setStage(order[1], flip.stage, options);
-      // from the start of the transaction that changed it (the mutation's answer, a status with counts, comes later)
+      // from the moment the row changed, just before its commit
       const [row] = (await world.sql.query<{ changed: Date }>('SELECT updated_at AS changed FROM migration_stages WHERE domain = $1', [order[1]])).rows;
-      const changed = row?.changed.getTime() ?? Date.now();
-      while ((await routedStage(second, 'feedback')) !== flip.stage || (await routedStage(second, 'sessions')) !== flip.stage) {
-        if (Date.now() - changed > 5000) throw new Error(`the second replica did not follow to ${flip.stage}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      followMs.push(Date.now() - changed);
+      followMs.push((await seen) - (row?.changed.getTime() ?? started));
     }
     await load;
     await reads;

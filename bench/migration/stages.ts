@@ -1,0 +1,107 @@
+import { performance } from 'node:perf_hooks';
+import neo4j from 'neo4j-driver';
+import { signDevToken } from '../../lib/auth.js';
+import { loadConfig } from '../../lib/config.js';
+import { requestGraphQL } from '../../lib/graphql-client.js';
+import { feedbackBackfill } from '../../migration/backfill/feedback-backfill.js';
+import { runBackfill } from '../../migration/backfill/run-backfill.js';
+import { sessionBackfill } from '../../migration/backfill/session-backfill.js';
+import { writeLegacyDataset } from '../../migration/legacy/dataset/write-dataset.js';
+import type { MigrationStage } from '../../migration/stages/stage-rules.js';
+import { ensureStages } from '../../migration/stages/initial-stages.js';
+import { changeStage } from '../../migration/store/stage-store.js';
+import { openMigrationToolkit } from '../../migration/toolkit.js';
+import { startOperations } from '../../subgraphs/operations/server.js';
+import { prepareBenchConfig } from '../operations/bench-database.js';
+
+/**
+ * Migration benchmark (not a test), at 10,000 sessions and about 200,000 messages in both
+ * stores (a generated legacy dataset, backfilled): the write latency of startSession,
+ * postMessage and submitFeedback at `legacy`, `dual_write` and `complete`, and the seed's
+ * section 3.3 reads from legacy and from PostgreSQL, measured at the operations subgraph.
+ */
+const tag = 'bench-stages';
+const writes = 150;
+const reads = 100;
+const base = await prepareBenchConfig('migration');
+const config = loadConfig({ ...process.env, DATABASE_URL: base.postgres.url, EVENT_STREAM_PREFIX: 'bench-stages', OPERATIONS_VIEW_REFRESH_SECONDS: '0', LOG_LEVEL: 'warn', SUBGRAPH_RATE_LIMIT: '1000000', FEEDBACK_LIMIT_PER_PATIENT_PER_DAY: '100000', FEEDBACK_LIMIT_PER_ENTITY_PER_DAY: '100000' });
+const kit = await openMigrationToolkit(config);
+const count = async (cypher: string) => neo4j.integer.toNumber((await kit.legacy.executeQuery(cypher, { tag })).records[0]?.get(0) as number);
+const foreign = await count('MATCH (n) WHERE (n:ConversationSession OR n:Message OR n:UserFeedback) AND coalesce(n.generated_by, "") <> $tag RETURN count(n)');
+if (foreign > 0) throw new Error(`the legacy store holds ${foreign} session, message or feedback nodes this benchmark did not write: run it against a legacy store of its own (LEGACY_NEO4J_URI)`);
+if ((await count('MATCH (s:ConversationSession {generated_by: $tag}) RETURN count(s)')) !== 10_000) {
+  await kit.pool.query('TRUNCATE sessions, messages, feedback, preference_pairs, migration_backfills, migration_problems, migration_verifications, migration_stages, migration_changes, migration_applied_changes CASCADE');
+  const session = kit.legacy.session();
+  await session.run('MATCH (n) WHERE n.generated_by = $tag CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS', { tag });
+  await session.close();
+  const written = await writeLegacyDataset(kit.legacy, { tag, seed: 7, sessions: 10_000, feedbackShare: 0.5, concepts: { ids: [], names: ['Psoriasis'] } });
+  await runBackfill(kit.db, sessionBackfill(kit.legacy, kit.format, kit.resolveConcepts), { batchSize: 100, restart: true });
+  await runBackfill(kit.db, feedbackBackfill(kit.legacy, kit.format), { batchSize: 500, restart: true });
+  console.log(`dataset: ${written.sessions} sessions, ${written.messages} messages, ${written.feedback} feedback in both stores`);
+}
+await ensureStages(kit.db, kit.legacy, { sessions: false, feedback: false, documents: false });
+const setStage = async (stage: MigrationStage) => {
+  for (const domain of stage === 'legacy' ? (['feedback', 'sessions'] as const) : (['sessions', 'feedback'] as const)) {
+    await changeStage(kit.db, { sub: 'bench', role: 'admin' }, domain, { stage, rolloutPercent: null, force: true }, { pendingLegacyChanges: async () => 0, pendingPostgresChanges: async () => 0 });
+  }
+  // every replica follows within a second
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+};
+
+const service = await startOperations(config, 0);
+const token = await signDevToken(config.auth, { sub: 'bench-clinician', role: 'clinician' });
+const gql = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => requestGraphQL<T>(service.url, query, variables, { token });
+const percentile = (values: number[], share: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * share))] ?? 0;
+const timed = async (samples: number[], work: () => Promise<unknown>) => {
+  const started = performance.now();
+  const result = await work();
+  samples.push(performance.now() - started);
+  return result;
+};
+
+const writeRows: string[] = [];
+const p95: Record<string, Record<string, number>> = {};
+for (const stage of ['legacy', 'dual_write', 'complete'] as const) {
+  await setStage(stage);
+  const samples = { startSession: [] as number[], postMessage: [] as number[], submitFeedback: [] as number[] };
+  for (let n = 0; n < writes + 10; n += 1) {
+    const keep = n >= 10 ? samples : { startSession: [], postMessage: [], submitFeedback: [] };
+    const { startSession } = (await timed(keep.startSession, () => gql<{ startSession: { id: string } }>('mutation($p: ID!) { startSession(input: { patientId: $p, title: "Bench" }) { id } }', { p: `bench-writer-${n % 20}` }))) as { startSession: { id: string } };
+    await timed(keep.postMessage, () => gql('mutation($s: ID!) { postMessage(input: { sessionId: $s, role: USER, content: "Is methotrexate safe with my kidneys?" }) { id } }', { s: startSession.id }));
+    const responseId = `bench-${stage}-${n}-${Date.now()}`;
+    await gql('mutation($s: ID!, $r: ID!) { postMessage(input: { sessionId: $s, role: ASSISTANT, content: "Usually, with monitoring.", responseId: $r, confidence: 0.8 }) { id } }', { s: startSession.id, r: responseId });
+    await timed(keep.submitFeedback, () => gql('mutation($r: ID!) { submitFeedback(input: { responseId: $r, rating: 4, feedbackType: HELPFUL }) { id } }', { r: responseId }));
+  }
+  p95[stage] = {};
+  for (const [operation, values] of Object.entries(samples)) {
+    p95[stage][operation] = percentile(values, 0.95);
+    writeRows.push(`| ${operation} | ${stage} | ${percentile(values, 0.5).toFixed(1)} | ${percentile(values, 0.95).toFixed(1)} |`);
+  }
+}
+console.log(`\nwrites (${writes} each, ms at the operations subgraph)\n| operation | stage | p50 | p95 |\n|---|---|---:|---:|\n${writeRows.join('\n')}`);
+for (const operation of ['startSession', 'postMessage', 'submitFeedback']) {
+  console.log(`dual-write overhead at p95, ${operation}: ${((p95.dual_write?.[operation] ?? 0) - (p95.legacy?.[operation] ?? 0)).toFixed(1)} ms (goal < 5 ms)`);
+}
+
+const patients = (await kit.pool.query<{ id: string }>(`SELECT patient_id AS id FROM sessions WHERE title IS DISTINCT FROM 'Bench' GROUP BY patient_id ORDER BY count(*) DESC LIMIT 50`)).rows.map((row) => row.id);
+const sessions = (await kit.pool.query<{ id: string }>(`SELECT id FROM sessions WHERE message_count >= 20 AND title IS DISTINCT FROM 'Bench' ORDER BY id LIMIT 200`)).rows.map((row) => row.id);
+const readQueries = {
+  "a patient's session list": (n: number) => gql('query($p: ID!) { sessions(patientId: $p, first: 20) { edges { node { id title status lastActivity } } } }', { p: patients[n % patients.length] }),
+  "a session's messages": (n: number) => gql('query($s: ID!) { session(id: $s) { messages(first: 50) { edges { node { id role content createdAt } } } } }', { s: sessions[n % sessions.length] }),
+  'a session count': (n: number) => gql('query($p: ID!) { sessions(patientId: $p, first: 0) { totalCount } }', { p: patients[n % patients.length] }),
+  'message search': (n: number) => gql('query($p: ID!) { searchMessages(patientId: $p, text: "methotrexate", first: 10) { score } }', { p: patients[n % patients.length] }),
+};
+const readP50: Record<string, Record<string, number>> = {};
+for (const stage of ['legacy', 'complete'] as const) {
+  await setStage(stage);
+  for (const [name, query] of Object.entries(readQueries)) {
+    const samples: number[] = [];
+    for (let n = 0; n < reads + 10; n += 1) await timed(n >= 10 ? samples : [], () => query(n));
+    (readP50[name] ??= {})[stage] = percentile(samples, 0.5);
+  }
+}
+console.log(`\nreads (${reads} each, p50 ms at the operations subgraph; the seed expects 5x, 6x, 50x, 10x)\n| query | legacy | PostgreSQL | ratio |\n|---|---:|---:|---:|`);
+for (const [name, stages] of Object.entries(readP50)) console.log(`| ${name} | ${(stages.legacy ?? 0).toFixed(1)} | ${(stages.complete ?? 0).toFixed(1)} | ${((stages.legacy ?? 0) / Math.max(0.01, stages.complete ?? 0)).toFixed(1)}x |`);
+
+await service.stop();
+await kit.close();
