@@ -1,10 +1,10 @@
 import neo4j, { type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
 import { exactIso } from '../../lib/precise-time.js';
-import type { FeedbackRow, FeedbackType, Severity } from '../../subgraphs/operations/store/index.js';
+import { feedbackTypes, severities, type FeedbackRow } from '../../subgraphs/operations/store/index.js';
 import type { RecentFeedback } from '../../subgraphs/operations/rules/feedback-limits.js';
 import { readLegacy } from './driver.js';
 import type { LegacyFormat } from './legacy-format.js';
-import { fieldReader, optionalNumber, optionalText, requiredText, stringList, type Problem } from './values.js';
+import { fieldReader, oneOf, optionalNumber, optionalText, requiredText, stringList, type Problem } from './values.js';
 
 /**
  * UserFeedback nodes: created with plain CREATE (no `:Entity`), `created_at` a DateTime,
@@ -29,8 +29,8 @@ export function feedbackFromRecord(record: Neo4jRecord, format: LegacyFormat): L
     queryText: fields.take(optionalText('query_text', props.query_text)),
     responseText: fields.take(optionalText('response_text', props.response_text)),
     rating: fields.take(optionalNumber('rating', props.rating)),
-    feedbackType: fields.take(requiredText('feedback_type', props.feedback_type)),
-    severity: fields.take(optionalText('severity', props.severity)),
+    feedbackType: fields.take(oneOf('feedback_type', requiredText('feedback_type', props.feedback_type), feedbackTypes)),
+    severity: fields.take(oneOf('severity', optionalText('severity', props.severity), severities)),
     correction: fields.take(optionalText('correction_text', props.correction_text)),
     entityIds: fields.take(stringList('entities_involved', props.entities_involved)),
     layersTraversed: fields.take(stringList('layers_traversed', props.layers_traversed)),
@@ -42,13 +42,13 @@ export function feedbackFromRecord(record: Neo4jRecord, format: LegacyFormat): L
   if (fields.problems.length > 0 || responseId === undefined || sessionId === undefined || patientId === undefined || actor === undefined || queryText === undefined || responseText === undefined) {
     return { id, row: undefined, problems: fields.problems };
   }
-  if (rating === undefined || rating === null || feedbackType === undefined || severity === undefined || correction === undefined || !entityIds || !layersTraversed || !createdAt) {
+  if (rating === undefined || rating === null || feedbackType === undefined || feedbackType === null || severity === undefined || correction === undefined || !entityIds || !layersTraversed || !createdAt) {
     return { id, row: undefined, problems: fields.problems };
   }
   // value sets (rating 1..5, types, severities, layers) are PostgreSQL's to check
   const feedback: FeedbackRow = {
     id, responseId, sessionId, patientId, actor, queryText, responseText, rating,
-    feedbackType: feedbackType as FeedbackType, severity: severity as Severity | null, correction, entityIds, layersTraversed, queryHash: null, createdAt,
+    feedbackType, severity, correction, entityIds, layersTraversed, queryHash: null, createdAt,
   };
   return { id, row: feedback, problems: [] };
 }

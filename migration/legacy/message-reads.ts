@@ -1,9 +1,9 @@
 import neo4j, { type Driver, type Record as Neo4jRecord } from 'neo4j-driver';
 import { toLuceneQuery } from '../../lib/lucene-query.js';
-import type { MessageRole, MessageRow } from '../../subgraphs/operations/store/index.js';
+import { messageRoles, type MessageRow } from '../../subgraphs/operations/store/index.js';
 import { readLegacy } from './driver.js';
 import type { LegacyFormat } from './legacy-format.js';
-import { fieldReader, jsonList, optionalNumber, optionalText, requiredText, stringList, type Problem } from './values.js';
+import { fieldReader, jsonList, oneOf, optionalNumber, optionalText, requiredText, stringList, type Problem } from './values.js';
 
 /**
  * Message nodes as the operations subgraph's MessageRow. A message belongs to the session with
@@ -40,7 +40,7 @@ function messageParts(record: Neo4jRecord, format: LegacyFormat): MessageParts {
   const sessionPatient = (record.get('sessionPatients') as (string | null)[])[0] ?? undefined;
   const patientId = props.patient_id === undefined || props.patient_id === null ? sessionPatient : fields.take(requiredText('patient_id', props.patient_id));
   if (!patientId && fields.problems.length === 0) fields.problems.push({ field: 'patient_id', reason: 'is missing, and so is the patient of its session' });
-  const role = fields.take(requiredText('role', props.role));
+  const role = fields.take(oneOf('role', requiredText('role', props.role), messageRoles));
   const content = fields.take(requiredText('content', props.content));
   const responseId = fields.take(optionalText('response_id', props.response_id));
   const confidence = fields.take(optionalNumber('confidence', props.confidence));
@@ -55,8 +55,9 @@ function messageParts(record: Neo4jRecord, format: LegacyFormat): MessageParts {
   if (fields.problems.length > 0 || !patientId || role === undefined || content === undefined || responseId === undefined || confidence === undefined || queryTimeSeconds === undefined || !sources || !reasoningTrail || !createdAt) {
     return { id, concepts, problems: fields.problems };
   }
-  // the value sets of role and confidence are PostgreSQL's to check (the backfill reports what it refuses)
-  return { id, concepts, problems: [], row: { id, sessionId, patientId, role: role as MessageRole, content, responseId, confidence, queryTimeSeconds, sources, reasoningTrail, createdAt } };
+  // the range of confidence is PostgreSQL's to check (the backfill reports what it refuses)
+  if (role === null) return { id, concepts, problems: [{ field: 'role', reason: 'is missing' }] };
+  return { id, concepts, problems: [], row: { id, sessionId, patientId, role, content, responseId, confidence, queryTimeSeconds, sources, reasoningTrail, createdAt } };
 }
 
 /** Reads message records, resolving every message's concept references in one call. */

@@ -1,9 +1,9 @@
 import neo4j, { type Driver, type Record as Neo4jRecord } from 'neo4j-driver';
 import type { PreciseDate } from '../../lib/precise-time.js';
 import { compareInstants } from '../../lib/precise-time.js';
-import type { SessionRow, SessionStatus } from '../../subgraphs/operations/store/index.js';
+import { sessionStatuses, type SessionRow, type SessionStatus } from '../../subgraphs/operations/store/index.js';
 import { readLegacy } from './driver.js';
-import { fieldReader, optionalNumber, optionalText, optionalTimestamp, requiredText, type Problem, type TimestampReader } from './values.js';
+import { fieldReader, oneOf, optionalNumber, optionalText, optionalTimestamp, requiredText, type Problem, type TimestampReader } from './values.js';
 
 /**
  * ConversationSession nodes as the operations subgraph's SessionRow. Legacy sessions have no
@@ -30,7 +30,7 @@ export function sessionFromRecord(record: Neo4jRecord, readTime: TimestampReader
   const patientId = props.patient_id === undefined || props.patient_id === null ? linked[0] : fields.take(requiredText('patient_id', props.patient_id));
   if (patientId === undefined && fields.problems.length === 0) fields.problems.push({ field: 'patient_id', reason: 'is missing and no patient is linked by HAS_SESSION' });
   const title = fields.take(optionalText('title', props.title));
-  const status = fields.take(optionalText('status', props.status)) ?? 'active';
+  const status = fields.take(oneOf('status', optionalText('status', props.status), sessionStatuses)) ?? 'active';
   const device = fields.take(optionalText('device_type', props.device_type));
   const createdAt = fields.take(optionalTimestamp(readTime, 'started_at', props.started_at));
   if (createdAt === null) fields.problems.push({ field: 'started_at', reason: 'is missing' });
@@ -41,8 +41,7 @@ export function sessionFromRecord(record: Neo4jRecord, readTime: TimestampReader
     return { id, row: undefined, problems: fields.problems };
   }
   const lastActivity = lastMessage && compareInstants(lastMessage, createdAt) > 0 ? lastMessage : createdAt;
-  // the value set of status is PostgreSQL's to check (the backfill reports what it refuses)
-  return { id, row: { id, patientId, title, status: status as SessionStatus, device, createdAt, lastActivity, endedAt, messageCount }, problems: [] };
+  return { id, row: { id, patientId, title, status, device, createdAt, lastActivity, endedAt, messageCount }, problems: [] };
 }
 
 /** The latest readable message time; a message whose time cannot be read is that message's problem, not its session's. */

@@ -76,6 +76,16 @@ export function requiredText(field: string, value: unknown): Read<string> {
   return refuse(field, value === null || value === undefined ? 'is missing' : `is ${describeType(value)}, not text`);
 }
 
+/**
+ * A value of an enumeration the API serves (a session's status, a message's role...): another
+ * value could be stored in legacy but never answered, so it is a problem (the value itself is
+ * not repeated: the reason names what it may be).
+ */
+export function oneOf<T extends string>(field: string, read: Read<string | null>, allowed: readonly T[]): Read<T | null> {
+  if (!read.ok || read.value === null) return read as Read<T | null>;
+  return (allowed as readonly string[]).includes(read.value) ? ok(read.value as T) : refuse(field, `is not one of ${allowed.join(', ')}`);
+}
+
 /** A number (Neo4j Integer or float) or nothing. */
 export function optionalNumber(field: string, value: unknown): Read<number | null> {
   if (value === null || value === undefined) return ok(null);
