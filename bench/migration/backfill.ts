@@ -1,10 +1,9 @@
-import neo4j from 'neo4j-driver';
 import { cpus, loadavg } from 'node:os';
 import { feedbackBackfill } from '../../migration/backfill/feedback-backfill.js';
 import { runBackfill } from '../../migration/backfill/run-backfill.js';
 import { LatencyThrottle } from '../../migration/backfill/throttle.js';
 import { sessionBackfill } from '../../migration/backfill/session-backfill.js';
-import { writeLegacyDataset } from '../../migration/legacy/dataset/write-dataset.js';
+import { foreignLegacyRecords, removeLegacyDataset, writeLegacyDataset } from '../../migration/legacy/dataset/write-dataset.js';
 import { openMigrationToolkit } from '../../migration/toolkit.js';
 import { verifyDomain } from '../../migration/verify/verify-domain.js';
 import { prepareBenchConfig } from '../operations/bench-database.js';
@@ -20,20 +19,10 @@ const tag = 'bench-backfill';
 const sessions = Number(process.argv[process.argv.indexOf('--sessions') + 1]) || 10_000;
 const config = await prepareBenchConfig('migration');
 const kit = await openMigrationToolkit(config);
-// CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run, not executeQuery
-const deleteGenerated = async () => {
-  const session = kit.legacy.session();
-  try {
-    await session.run('MATCH (n) WHERE n.generated_by = $tag CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS', { tag });
-  } finally {
-    await session.close();
-  }
-};
-const count = async (cypher: string) => neo4j.integer.toNumber((await kit.legacy.executeQuery(cypher, { tag })).records[0]?.get(0) as number);
 try {
-  const foreign = await count('MATCH (n) WHERE (n:ConversationSession OR n:Message OR n:UserFeedback) AND coalesce(n.generated_by, "") <> $tag RETURN count(n)');
+  const foreign = await foreignLegacyRecords(kit.legacy, tag);
   if (foreign > 0) throw new Error(`the legacy store holds ${foreign} session, message or feedback nodes this benchmark did not write: run it against a legacy store of its own (LEGACY_NEO4J_URI)`);
-  await deleteGenerated();
+  await removeLegacyDataset(kit.legacy, tag);
   await kit.pool.query('TRUNCATE sessions, messages, feedback, preference_pairs, migration_backfills, migration_problems, migration_verifications CASCADE');
   let started = Date.now();
   const written = await writeLegacyDataset(kit.legacy, { tag, seed: 2026, sessions, feedbackShare: 0.5, concepts: { ids: [], names: ['Psoriasis', 'Crohn disease', 'Lupus'] } });
@@ -59,7 +48,7 @@ try {
   console.log('\n| step | records | seconds | records/s |\n|---|---:|---:|---:|');
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log(`\nbackfill ${backfillSeconds.toFixed(1)} s (goal < 60 s; ${(throttledMs / 1000).toFixed(1)} s of it paused by the throttle), verification ${verifySeconds.toFixed(1)} s (goal < 30 s)`);
-  await deleteGenerated();
+  await removeLegacyDataset(kit.legacy, tag);
 } finally {
   await kit.close();
 }

@@ -6,7 +6,7 @@ import { requestGraphQL } from '../../lib/graphql-client.js';
 import { feedbackBackfill } from '../../migration/backfill/feedback-backfill.js';
 import { runBackfill } from '../../migration/backfill/run-backfill.js';
 import { sessionBackfill } from '../../migration/backfill/session-backfill.js';
-import { writeLegacyDataset } from '../../migration/legacy/dataset/write-dataset.js';
+import { foreignLegacyRecords, removeLegacyDataset, writeLegacyDataset } from '../../migration/legacy/dataset/write-dataset.js';
 import { migrationStages, stageIndex, type MigrationStage } from '../../migration/stages/stage-rules.js';
 import { ensureStages } from '../../migration/stages/initial-stages.js';
 import { changeStage, readStoredStages } from '../../migration/store/stage-store.js';
@@ -30,13 +30,11 @@ const count = async (cypher: string) => neo4j.integer.toNumber((await kit.legacy
 // what an earlier run wrote through the API (its patients are bench-writer-N)
 await kit.legacy.executeQuery(`MATCH (n) WHERE (n:ConversationSession OR n:Message OR n:UserFeedback) AND n.patient_id STARTS WITH 'bench-writer-' DETACH DELETE n`);
 await kit.pool.query(`DELETE FROM sessions WHERE patient_id LIKE 'bench-writer-%'`);
-const foreign = await count('MATCH (n) WHERE (n:ConversationSession OR n:Message OR n:UserFeedback) AND coalesce(n.generated_by, "") <> $tag RETURN count(n)');
+const foreign = await foreignLegacyRecords(kit.legacy, tag);
 if (foreign > 0) throw new Error(`the legacy store holds ${foreign} session, message or feedback nodes this benchmark did not write: run it against a legacy store of its own (LEGACY_NEO4J_URI)`);
 if ((await count('MATCH (s:ConversationSession {generated_by: $tag}) RETURN count(s)')) !== 10_000) {
   await kit.pool.query('TRUNCATE sessions, messages, feedback, preference_pairs, migration_backfills, migration_problems, migration_verifications, migration_stages, migration_changes, migration_applied_changes CASCADE');
-  const session = kit.legacy.session();
-  await session.run('MATCH (n) WHERE n.generated_by = $tag CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS', { tag });
-  await session.close();
+  await removeLegacyDataset(kit.legacy, tag);
   const written = await writeLegacyDataset(kit.legacy, { tag, seed: 7, sessions: 10_000, feedbackShare: 0.5, concepts: { ids: [], names: ['Psoriasis'] } });
   await runBackfill(kit.db, sessionBackfill(kit.legacy, kit.format, kit.resolveConcepts), { batchSize: 100, restart: true });
   await runBackfill(kit.db, feedbackBackfill(kit.legacy, kit.format), { batchSize: 500, restart: true });

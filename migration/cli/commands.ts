@@ -3,11 +3,10 @@ import { runBackfill } from '../backfill/run-backfill.js';
 import { feedbackBackfill } from '../backfill/feedback-backfill.js';
 import { sessionBackfill } from '../backfill/session-backfill.js';
 import { knowledgeConcepts, writeLegacyDataset } from '../legacy/dataset/write-dataset.js';
-import { pendingChangeSummary } from '../legacy/change-nodes.js';
 import { migrationStatus } from '../status.js';
 import { ensureStages } from '../stages/initial-stages.js';
+import { stageChangeContext } from '../stages/stage-context.js';
 import type { MigrationDomain } from '../stages/stage-rules.js';
-import { queuedChangeSummary } from '../store/change-queue.js';
 import { changeStage } from '../store/stage-store.js';
 import { verifyDomain } from '../verify/verify-domain.js';
 import { UsageError, type MigrateArguments } from './arguments.js';
@@ -45,10 +44,7 @@ const stage: Command = async (kit, args, out) => {
   const [domain] = args.domains;
   if (!domain || !args.stage) throw new UsageError('stage needs a domain and a stage');
   await ensureStages(kit.db, kit.legacy, kit.config.migration.initialDualWrite);
-  const result = await changeStage(kit.db, operator(), domain, { stage: args.stage, rolloutPercent: args.stage === 'live' ? (args.rollout ?? 0) : null, force: args.force }, {
-    pendingLegacyChanges: async (name) => (await pendingChangeSummary(kit.legacy, name)).pending,
-    pendingPostgresChanges: async (tx, name) => (await queuedChangeSummary(tx, name)).pending,
-  });
+  const result = await changeStage(kit.db, operator(), domain, { stage: args.stage, rolloutPercent: args.stage === 'live' ? (args.rollout ?? 0) : null, force: args.force }, stageChangeContext(kit.legacy));
   out.result(result);
   out.line(result.changed ? `${domain} is now at ${result.stage.stage} (version ${result.stage.version}); every replica follows within a second` : `${domain} already is at ${result.stage.stage}`);
   return 0;

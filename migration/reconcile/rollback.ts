@@ -1,7 +1,6 @@
-import { pendingChangeSummary } from '../legacy/change-nodes.js';
 import { SafetyGateRefusal } from '../safety-gate.js';
+import { stageChangeContext } from '../stages/stage-context.js';
 import { stageIndex, type MigrationDomain, type MigrationStage } from '../stages/stage-rules.js';
-import { queuedChangeSummary } from '../store/change-queue.js';
 import { changeStage, readStoredStages } from '../store/stage-store.js';
 import type { MigrationToolkit } from '../toolkit.js';
 import { verifyDomain } from '../verify/verify-domain.js';
@@ -52,10 +51,7 @@ export async function rollback(kit: MigrationToolkit, phase: RollbackPhase, log:
     const check = copiedBack.has(domain) ? await verifyDomain(kit, domain, { sample: 100 }) : undefined;
     const differences = check ? check.kinds.reduce((sum, kind) => sum + kind.extra.length + kind.differing.length, 0) : 0;
     if (differences > 0) throw new SafetyGateRefusal(`rollback of ${domain}`, [`legacy still lacks or differs in ${differences} records after the copy back: see verify ${domain} --report`]);
-    const changed = await changeStage(kit.db, { sub: `cli:rollback:${phase}`, role: 'admin' }, domain, { stage: 'legacy', rolloutPercent: null, force: true }, {
-      pendingLegacyChanges: async (name) => (await pendingChangeSummary(kit.legacy, name)).pending,
-      pendingPostgresChanges: async (tx, name) => (await queuedChangeSummary(tx, name)).pending,
-    });
+    const changed = await changeStage(kit.db, { sub: `cli:rollback:${phase}`, role: 'admin' }, domain, { stage: 'legacy', rolloutPercent: null, force: true }, stageChangeContext(kit.legacy));
     log(`${domain}: ${from} → ${changed.stage.stage} (version ${changed.stage.version}); legacy decides again`);
     done.push({ domain, from, copiedBack: copiedBack.get(domain) ?? 0, differences });
   }

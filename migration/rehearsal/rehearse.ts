@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import neo4j from 'neo4j-driver';
 import type { Actor } from '../../subgraphs/operations/store/index.js';
 import { writeArchive } from '../archive/archive-file.js';
 import { cleanupDomain, cleanupRefusals } from '../archive/cleanup.js';
@@ -10,14 +9,12 @@ import { restoreDomain } from '../archive/restore.js';
 import { feedbackBackfill } from '../backfill/feedback-backfill.js';
 import { runBackfill } from '../backfill/run-backfill.js';
 import { sessionBackfill } from '../backfill/session-backfill.js';
-import { pendingChangeSummary } from '../legacy/change-nodes.js';
-import { knowledgeConcepts, writeLegacyDataset } from '../legacy/dataset/write-dataset.js';
-import { readLegacy } from '../legacy/driver.js';
+import { foreignLegacyRecords, knowledgeConcepts, removeLegacyDataset, writeLegacyDataset } from '../legacy/dataset/write-dataset.js';
 import { ensureStages } from '../stages/initial-stages.js';
 import type { MigrationDomain, MigrationStage } from '../stages/stage-rules.js';
 import { reportedRecords } from '../store/backfill-store.js';
-import { queuedChangeSummary } from '../store/change-queue.js';
 import { changeStage } from '../store/stage-store.js';
+import { stageChangeContext } from '../stages/stage-context.js';
 import { SafetyGateRefusal } from '../safety-gate.js';
 import type { MigrationToolkit } from '../toolkit.js';
 import { verifyDomain } from '../verify/verify-domain.js';
@@ -49,23 +46,8 @@ export interface RehearsalReport {
 
 const rehearser: Actor = { sub: 'cli:rehearsal', role: 'admin' };
 
-export async function foreignLegacyRecords(kit: MigrationToolkit): Promise<number> {
-  const [record] = await readLegacy(kit.legacy, 'MATCH (n) WHERE (n:ConversationSession OR n:Message OR n:UserFeedback) AND coalesce(n.generated_by, "") <> $tag RETURN count(n) AS count', { tag: rehearsalTag });
-  return neo4j.integer.toNumber(record?.get('count') as number);
-}
-
-async function removeGenerated(kit: MigrationToolkit): Promise<void> {
-  // CALL ... IN TRANSACTIONS needs an auto-commit transaction
-  const session = kit.legacy.session();
-  try {
-    await session.run('MATCH (n) WHERE n.generated_by = $tag CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS', { tag: rehearsalTag });
-  } finally {
-    await session.close();
-  }
-}
-
 export async function rehearse(kit: MigrationToolkit, options: { sessions: number; log: (line: string) => void }): Promise<RehearsalReport> {
-  const foreign = await foreignLegacyRecords(kit);
+  const foreign = await foreignLegacyRecords(kit.legacy, rehearsalTag);
   if (foreign > 0) throw new SafetyGateRefusal('the rehearsal', [`the legacy store holds ${foreign} session, message or feedback nodes the rehearsal did not generate: rehearse against a legacy store of its own (LEGACY_NEO4J_URI)`]);
   const steps: RehearsalStep[] = [];
   const step = async (phase: string, name: string, work: () => Promise<{ outcome: string; ok: boolean }>) => {
@@ -78,15 +60,12 @@ export async function rehearse(kit: MigrationToolkit, options: { sessions: numbe
   };
   const move = (domain: MigrationDomain, stage: MigrationStage, rolloutPercent: number | null = null) =>
     step('stages', `${domain} → ${stage}${rolloutPercent === null ? '' : ` ${rolloutPercent}%`}`, async () => {
-      const changed = await changeStage(kit.db, rehearser, domain, { stage, rolloutPercent, force: false }, {
-        pendingLegacyChanges: async (name) => (await pendingChangeSummary(kit.legacy, name)).pending,
-        pendingPostgresChanges: async (tx, name) => (await queuedChangeSummary(tx, name)).pending,
-      });
+      const changed = await changeStage(kit.db, rehearser, domain, { stage, rolloutPercent, force: false }, stageChangeContext(kit.legacy));
       return { outcome: `version ${changed.stage.version}`, ok: changed.stage.stage === stage };
     });
   const directory = await mkdtemp(join(tmpdir(), 'rehearsal-'));
   try {
-    await removeGenerated(kit);
+    await removeLegacyDataset(kit.legacy, rehearsalTag);
     await kit.pool.query('TRUNCATE sessions, messages, feedback, preference_pairs, migration_backfills, migration_problems, migration_verifications, migration_stages, migration_changes, migration_applied_changes CASCADE');
     await step('0 prepare', 'generate the legacy dataset', async () => {
       // feedback points at real knowledge-graph entities where there are some (ABOUT_ENTITY): the archive must name, never copy, them
@@ -146,7 +125,7 @@ export async function rehearse(kit: MigrationToolkit, options: { sessions: numbe
     }
     return { sessions: options.sessions, steps, reportedByReason, ok: steps.every((done) => done.ok) };
   } finally {
-    await removeGenerated(kit).catch(() => undefined);
+    await removeLegacyDataset(kit.legacy, rehearsalTag).catch(() => undefined);
     await rm(directory, { recursive: true, force: true });
   }
 }

@@ -69,3 +69,19 @@ export async function knowledgeConcepts(driver: Driver, limit = 200): Promise<Da
   const records = await readLegacy(driver, 'MATCH (e:MedicalEntity) RETURN e.id AS id, e.name AS name ORDER BY e.id LIMIT $limit', { limit: neo4j.int(limit) });
   return { ids: records.map((record) => record.get('id') as string), names: records.map((record) => record.get('name') as string).filter(Boolean) };
 }
+
+/** Removes every node of the dataset `tag` generated (auto-commit batches: CALL ... IN TRANSACTIONS needs them). */
+export async function removeLegacyDataset(driver: Driver, tag: string): Promise<void> {
+  const session = driver.session();
+  try {
+    await session.run('MATCH (n) WHERE n.generated_by = $tag CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS', { tag });
+  } finally {
+    await session.close();
+  }
+}
+
+/** Session, message and feedback nodes the dataset `tag` did not generate: a rehearsal or benchmark refuses a store holding any. */
+export async function foreignLegacyRecords(driver: Driver, tag: string): Promise<number> {
+  const [record] = await readLegacy(driver, 'MATCH (n) WHERE (n:ConversationSession OR n:Message OR n:UserFeedback) AND coalesce(n.generated_by, "") <> $tag RETURN count(n) AS count', { tag });
+  return neo4j.integer.toNumber(record?.get('count') as number);
+}

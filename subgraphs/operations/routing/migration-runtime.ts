@@ -5,15 +5,15 @@ import type { Config } from '../../../lib/config.js';
 import type { Logger } from '../../../lib/logger.js';
 import { publishStageEpoch } from '../../../lib/stage-epoch.js';
 import { knowledgeConceptResolver } from '../../../migration/knowledge-concepts.js';
-import { pendingChangeSummary } from '../../../migration/legacy/change-nodes.js';
 import { createLegacyDriver, pingLegacy } from '../../../migration/legacy/driver.js';
 import { ensureLegacyIndexes } from '../../../migration/legacy/indexes.js';
 import { legacyFormat } from '../../../migration/legacy/legacy-format.js';
 import { startDualWriteRelay, type DualWriteRelay } from '../../../migration/relay/dual-write-relay.js';
 import { migrationDomains, stagePlan, type MigrationDomain } from '../../../migration/stages/stage-rules.js';
 import { ensureStages } from '../../../migration/stages/initial-stages.js';
+import { stageChangeContext } from '../../../migration/stages/stage-context.js';
 import { startStageWatcher, stagesEpoch, type StageWatcher } from '../../../migration/stages/stage-watcher.js';
-import { enqueueLegacyChange, queuedChangeSummary } from '../../../migration/store/change-queue.js';
+import { enqueueLegacyChange } from '../../../migration/store/change-queue.js';
 import type { StageChangeContext } from '../../../migration/store/stage-store.js';
 import type { Database } from '../store/index.js';
 import { legacyStores } from './legacy-stores.js';
@@ -91,10 +91,7 @@ export async function startMigrationRuntime(config: Config, deps: MigrationRunti
     relay,
     shadow,
     legacyDriver,
-    stageContext: {
-      pendingLegacyChanges: async (domain) => (await pendingChangeSummary(legacyDriver, domain)).pending,
-      pendingPostgresChanges: async (tx, domain) => (await queuedChangeSummary(tx, domain)).pending,
-    },
+    stageContext: stageChangeContext(legacyDriver),
     usesLegacy,
     pingLegacy: () => pingLegacy(legacyDriver),
     stop: async () => {
