@@ -1,29 +1,18 @@
 import { writeFile } from 'node:fs/promises';
-import { runBackfill } from '../backfill/run-backfill.js';
-import { feedbackBackfill } from '../backfill/feedback-backfill.js';
-import { sessionBackfill } from '../backfill/session-backfill.js';
+import { backfillDomain } from '../backfill/domain-backfills.js';
 import { knowledgeConcepts, writeLegacyDataset } from '../legacy/dataset/write-dataset.js';
 import { migrationStatus } from '../status.js';
 import { ensureStages } from '../stages/initial-stages.js';
 import { stageChangeContext } from '../stages/stage-context.js';
-import type { MigrationDomain } from '../stages/stage-rules.js';
 import { changeStage } from '../store/stage-store.js';
 import { verifyDomain } from '../verify/verify-domain.js';
 import { UsageError, type MigrateArguments } from './arguments.js';
 import { archive, cleanup, rehearseCommand, restore } from './archive-commands.js';
 import type { Command } from './command.js';
 import { reconcile, rollbackCommand } from './repair-commands.js';
-import type { Output } from './output.js';
 import { verificationMarkdown } from './verification-markdown.js';
 
-
 const operator = () => ({ sub: `cli:${process.env.USER ?? 'operator'}`, role: 'admin' as const });
-/** The domains asked for that the batch commands handle: documents is refused alone and skipped in `all`. */
-function batchDomains(args: MigrateArguments, out: Output): Exclude<MigrationDomain, 'documents'>[] {
-  if (args.domains.length === 1 && args.domains[0] === 'documents') throw new UsageError('documents: its backfill and verification are not built yet (sessions and feedback are)');
-  if (args.domains.includes('documents')) out.line('documents: skipped (its backfill and verification are not built yet)');
-  return args.domains.filter((domain): domain is Exclude<MigrationDomain, 'documents'> => domain !== 'documents');
-}
 
 const status: Command = async (kit, args, out) => {
   await ensureStages(kit.db, kit.legacy, kit.config.migration.initialDualWrite);
@@ -52,10 +41,8 @@ const stage: Command = async (kit, args, out) => {
 
 const backfill: Command = async (kit, args, out) => {
   const results = [];
-  for (const domain of batchDomains(args, out)) {
-    // a batch of feedback is a fifth of the work of one of sessions with their messages
-    const options = { batchSize: domain === 'feedback' ? args.batchSize * 5 : args.batchSize, restart: args.restart, onProgress: out.progress };
-    const row = domain === 'sessions' ? await runBackfill(kit.db, sessionBackfill(kit.legacy, kit.format, kit.resolveConcepts), options) : await runBackfill(kit.db, feedbackBackfill(kit.legacy, kit.format), options);
+  for (const domain of args.domains) {
+    const row = await backfillDomain(kit, domain, { batchSize: args.batchSize, restart: args.restart, onProgress: out.progress });
     results.push(row);
     out.line(`${domain}: ${row.read} read, ${row.moved} moved, ${row.unchanged} already there, ${row.reported} reported (npm run migrate -- verify ${domain} --report report.md names them)`);
   }
@@ -66,7 +53,7 @@ const backfill: Command = async (kit, args, out) => {
 const verify: Command = async (kit, args, out) => {
   const reports = [];
   // one domain after the other: together they only compete for the same two cores (measured)
-  for (const domain of batchDomains(args, out)) {
+  for (const domain of args.domains) {
     const report = await verifyDomain(kit, domain, { sample: args.sample });
     reports.push(report);
     for (const kind of report.kinds) out.line(`${report.domain} ${kind.kind}s: legacy ${kind.legacy}, PostgreSQL ${kind.postgres}, ${kind.missing.length} missing, ${kind.extra.length} extra, ${kind.differing.length} differing`);

@@ -7,7 +7,7 @@ import type { Command } from './command.js';
 
 export const reconcile: Command = async (kit, args, out) => {
   const outcomes = [];
-  for (const domain of args.domains.filter((name) => name !== 'documents')) {
+  for (const domain of args.domains) {
     const outcome = await reconcileDomain(kit, domain, { dryRun: args.dryRun });
     outcomes.push(outcome);
     out.line(`${domain} (${outcome.direction}): ${args.dryRun ? 'would repair' : 'repaired'} ${outcome.repaired.length} records, left ${outcome.left.length}`);

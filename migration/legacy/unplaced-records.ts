@@ -7,7 +7,7 @@ import { readLegacy } from './driver.js';
  * nodes without a usable id. Each is named with the reason, so none disappears unnoticed.
  */
 export interface UnplacedRecord {
-  recordKind: 'session' | 'message' | 'feedback';
+  recordKind: 'session' | 'message' | 'feedback' | 'document' | 'chunk';
   recordId: string;
   fields: string[];
   reason: string;
@@ -19,7 +19,10 @@ const queries: Record<MigrationDomain, { kind: UnplacedRecord['recordKind']; fie
     { kind: 'session', field: 'id', reason: 'has no text id', cypher: 'MATCH (n:ConversationSession) WHERE NOT n.id IS :: STRING RETURN coalesce(toString(n.id), "node:" + elementId(n)) AS id' },
   ],
   feedback: [{ kind: 'feedback', field: 'feedback_id', reason: 'has no text feedback_id', cypher: 'MATCH (n:UserFeedback) WHERE NOT n.feedback_id IS :: STRING RETURN coalesce(toString(n.feedback_id), "node:" + elementId(n)) AS id' }],
-  documents: [],
+  documents: [
+    { kind: 'chunk', field: 'HAS_CHUNK', reason: 'orphan: no document has this chunk', cypher: 'MATCH (n:Chunk) WHERE NOT (:Document)-[:HAS_CHUNK]->(n) RETURN coalesce(toString(n.id), "node:" + elementId(n)) AS id' },
+    { kind: 'document', field: 'id', reason: 'has no text id', cypher: 'MATCH (n:Document) WHERE NOT n.id IS :: STRING RETURN coalesce(toString(n.id), "node:" + elementId(n)) AS id' },
+  ],
 };
 
 export async function unplacedRecords(driver: Driver, domain: MigrationDomain): Promise<UnplacedRecord[]> {

@@ -8,11 +8,13 @@ import { writeMessageNode, writeSessionNode } from '../legacy/session-writes.js'
 import { stagePlan, type MigrationDomain } from '../stages/stage-rules.js';
 import { readStoredStages } from '../store/stage-store.js';
 import type { MigrationToolkit } from '../toolkit.js';
-import type { RecordKind } from '../verify/record-forms.js';
+import { documentOfChunk, type RecordKind } from '../verify/record-forms.js';
+import { documentsToLegacy, documentsToPostgres } from './document-repair.js';
 import { verifyDomain, type VerificationReport } from '../verify/verify-domain.js';
 
 /**
- * Repairs what a verification found, from the authoritative store of the domain's stage:
+ * Repairs what a verification found, from the authoritative store of the domain's stage (documents
+ * with their chunks and quality: document-repair.ts):
  * legacy → PostgreSQL while legacy decides (missing records copied, a session's differing
  * state replaced), PostgreSQL → legacy once PostgreSQL decides (records written only to
  * PostgreSQL, and differing ones, written to legacy as the legacy application would have).
@@ -36,6 +38,7 @@ export interface ReconcileOutcome {
 const chunk = <T>(items: readonly T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
 async function toPostgres(kit: MigrationToolkit, kind: RecordKind, missing: string[], differing: string[]): Promise<void> {
+  if (kind === 'document' || kind === 'chunk') return documentsToPostgres(kit, [...missing, ...differing].map((id) => (kind === 'chunk' ? documentOfChunk(id) : id)));
   for (const ids of chunk([...missing, ...differing], 200)) {
     if (kind === 'session') {
       const rows = (await readSessionsByIds(kit.legacy, ids, kit.format.readTime)).flatMap((record) => (record.row ? [record.row] : []));
@@ -54,6 +57,7 @@ async function toPostgres(kit: MigrationToolkit, kind: RecordKind, missing: stri
 }
 
 async function toLegacy(kit: MigrationToolkit, kind: RecordKind, ids: string[]): Promise<void> {
+  if (kind === 'document' || kind === 'chunk') return documentsToLegacy(kit, ids.map((id) => (kind === 'chunk' ? documentOfChunk(id) : id)));
   for (const part of chunk(ids, 200)) {
     if (kind === 'session') {
       const rows = await findSessionsByIds(kit.db, part);
@@ -83,7 +87,8 @@ export async function reconcileDomain(kit: MigrationToolkit, domain: MigrationDo
   for (const report of found.kinds) {
     const { kind } = report;
     const differing = report.differing.map((difference) => difference.id);
-    const immutable = kind !== 'session';
+    // messages and feedback never change once written; sessions and documents do (a document is repaired whole)
+    const immutable = kind === 'message' || kind === 'feedback';
     if (direction === 'to-postgres') {
       const replaceable = immutable ? [] : differing;
       outcome.repaired.push(...report.missing.map((id) => ({ kind, id, action: 'copied' as const })), ...replaceable.map((id) => ({ kind, id, action: 'replaced' as const })));

@@ -48,7 +48,7 @@ const rehearser: Actor = { sub: 'cli:rehearsal', role: 'admin' };
 
 export async function rehearse(kit: MigrationToolkit, options: { sessions: number; log: (line: string) => void }): Promise<RehearsalReport> {
   const foreign = await foreignLegacyRecords(kit.legacy, rehearsalTag);
-  if (foreign > 0) throw new SafetyGateRefusal('the rehearsal', [`the legacy store holds ${foreign} session, message or feedback nodes the rehearsal did not generate: rehearse against a legacy store of its own (LEGACY_NEO4J_URI)`]);
+  if (foreign > 0) throw new SafetyGateRefusal('the rehearsal', [`the legacy store holds ${foreign} session, message, feedback or document nodes the rehearsal did not generate, or changes waiting for another deployment's relay: rehearse against a legacy store of its own (LEGACY_NEO4J_URI)`]);
   const steps: RehearsalStep[] = [];
   const step = async (phase: string, name: string, work: () => Promise<{ outcome: string; ok: boolean }>) => {
     const started = Date.now();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { exactIso } from '../../lib/precise-time.js';
-import type { FeedbackRow, MessageRow, SessionRow } from '../../subgraphs/operations/store/index.js';
+import type { DocumentQualityRow, DocumentRow, FeedbackRow, MessageRow, SessionRow } from '../../subgraphs/operations/store/index.js';
 
 /**
  * The fields both stores must agree on, normalised the same way on each side (times as exact
@@ -8,7 +8,8 @@ import type { FeedbackRow, MessageRow, SessionRow } from '../../subgraphs/operat
  * activity are left out: they derive from its messages, which are compared themselves.
  */
 
-export type RecordKind = 'session' | 'message' | 'feedback';
+export type RecordKind = 'session' | 'message' | 'feedback' | 'document' | 'chunk';
+export const recordKinds: readonly RecordKind[] = ['session', 'message', 'feedback', 'document', 'chunk'];
 export type RecordForm = Record<string, unknown>;
 
 const time = (value: Date | null) => (value === null ? null : exactIso(value));
@@ -29,6 +30,26 @@ export function feedbackForm(row: FeedbackRow): RecordForm {
     id: row.id, responseId: row.responseId, sessionId: row.sessionId, patientId: row.patientId, actor: row.actor, queryText: row.queryText, responseText: row.responseText,
     rating: row.rating, feedbackType: row.feedbackType, severity: row.severity, correction: row.correction, entityIds: row.entityIds, layersTraversed: row.layersTraversed, createdAt: time(row.createdAt),
   };
+}
+
+/** A document's state changes with its ingestion (`updated_at`): compared are what it is, its chunk count and its quality. */
+export function documentForm(row: DocumentRow, quality: DocumentQualityRow | null): RecordForm {
+  return {
+    id: row.id, filename: row.filename, title: row.title, source: row.source, status: row.status, chunkCount: row.chunkCount, createdAt: time(row.createdAt),
+    quality: quality && {
+      informationDensity: quality.informationDensity, structuralClarity: quality.structuralClarity, entityCoherence: quality.entityCoherence,
+      contextSufficiency: quality.contextSufficiency, contextualRelevancy: quality.contextualRelevancy, compositeScore: quality.compositeScore, assessedAt: time(quality.assessedAt),
+    },
+  };
+}
+
+/** How reports and verifications name a chunk: its document and position (Qdrant keeps no legacy chunk id). */
+export const chunkRecordId = (documentId: string, index: number) => `${documentId}#${index}`;
+export const documentOfChunk = (recordId: string) => recordId.slice(0, recordId.lastIndexOf('#'));
+
+/** A chunk at its position: its text and the entities it mentions (as a set). */
+export function chunkForm(chunk: { documentId: string; index: number; text: string; entityIds: readonly string[] }): RecordForm {
+  return { documentId: chunk.documentId, index: chunk.index, text: chunk.text, entityIds: [...new Set(chunk.entityIds)].sort() };
 }
 
 /** JSON with keys in one order at every depth: equal values give equal text. */

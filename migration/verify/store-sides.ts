@@ -9,40 +9,19 @@ import { existingSessionIds, readSessionPage, readSessionsByIds } from '../legac
 import { unplacedRecords } from '../legacy/unplaced-records.js';
 import type { MigrationDomain } from '../stages/stage-rules.js';
 import type { ReportedRecord } from '../store/backfill-store.js';
-import { checksumOf, feedbackForm, messageForm, sessionForm, type RecordForm, type RecordKind } from './record-forms.js';
+import { documentSides } from './document-sides.js';
+import { checksumOf, feedbackForm, messageForm, sessionForm, type RecordForm } from './record-forms.js';
+import { emptySide, scanPostgres, unreadable, type DomainSides, type VerifiedStores } from './side-parts.js';
+
+export type { DomainSides, StoreSide, VerifiedStores } from './side-parts.js';
+
+const pageSize = 1000;
 
 /**
  * Each store's side of a domain for the verification: a checksum of every record's form, and
  * the forms of chosen records. Legacy records that cannot be read as rows are listed as
  * unreadable (the backfill reports the same ones); orphans among them are named as such.
  */
-
-export interface StoreSide {
-  checksums: Record<RecordKind, Map<string, string>>;
-  unreadable: ReportedRecord[];
-}
-
-export interface DomainSides {
-  kinds: RecordKind[];
-  legacy(): Promise<StoreSide>;
-  postgres(): Promise<StoreSide>;
-  forms(store: 'legacy' | 'postgres', kind: RecordKind, ids: readonly string[]): Promise<Map<string, RecordForm>>;
-}
-
-const emptySide = (): StoreSide => ({ checksums: { session: new Map(), message: new Map(), feedback: new Map() }, unreadable: [] });
-const unreadable = (kind: RecordKind, record: { id: string; problems: { field: string; reason: string }[] }): ReportedRecord => ({
-  recordKind: kind, recordId: record.id, fields: record.problems.map((problem) => problem.field), reason: record.problems.map((problem) => `${problem.field} ${problem.reason}`).join('; '),
-});
-const pageSize = 1000;
-
-async function scanPostgres<Row extends { id: string }>(read: (after: string | null) => Promise<Row[]>, add: (row: Row) => void): Promise<void> {
-  for (let after: string | null = null; ; ) {
-    const rows = await read(after);
-    rows.forEach(add);
-    if (rows.length === 0) return;
-    after = (rows.at(-1) as Row).id;
-  }
-}
 
 /** Feedback naming a session legacy no longer has moves without it: compare it so. */
 async function feedbackForms(driver: Driver, records: readonly LegacyFeedback[]): Promise<{ rows: FeedbackRow[]; unreadable: ReportedRecord[] }> {
@@ -123,8 +102,8 @@ function feedbackSides(db: Database, driver: Driver, format: LegacyFormat): Doma
   };
 }
 
-export function domainSides(domain: MigrationDomain, deps: { db: Database; legacy: Driver; format: LegacyFormat; resolveConcepts: ConceptResolver }): DomainSides {
+export function domainSides(domain: MigrationDomain, deps: VerifiedStores): DomainSides {
   if (domain === 'sessions') return sessionSides(deps.db, deps.legacy, deps.format, deps.resolveConcepts);
   if (domain === 'feedback') return feedbackSides(deps.db, deps.legacy, deps.format);
-  throw new Error('the documents domain is not verified yet: its backfill does not exist yet');
+  return documentSides(deps);
 }

@@ -12,7 +12,7 @@ import { createLegacyDriver } from '../../migration/legacy/driver.js';
 import type { MigrationDomain, MigrationStage } from '../../migration/stages/stage-rules.js';
 import { startOperations } from '../../subgraphs/operations/server.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
-import { wipeLegacy } from './legacy-store.js';
+import { forgetMovedDocuments, wipeLegacy } from './legacy-store.js';
 
 /**
  * A deployment in the middle of the move, on the real stores: a PostgreSQL database of its own,
@@ -59,6 +59,7 @@ export async function startMigrationWorld(label: string, options: WorldOptions =
   const worldEnv: Record<string, string> = {
     DATABASE_URL: scratch.url,
     EVENT_STREAM_PREFIX: `test-mig-${run}`,
+    QDRANT_COLLECTION_PREFIX: `test_mig_${run}_`,
     OPERATIONS_VIEW_REFRESH_SECONDS: '0',
     ENABLE_POSTGRES_SESSIONS: 'false',
     ENABLE_POSTGRES_FEEDBACK: 'false',
@@ -113,6 +114,7 @@ export async function startMigrationWorld(label: string, options: WorldOptions =
     },
     stop: async () => {
       await Promise.all(replicas.map((replica) => replica.stop()));
+      await forgetMovedDocuments(config, sql);
       await wipeLegacy(legacy);
       await legacy.close();
       await sql.end();

@@ -1,12 +1,14 @@
 import neo4j from 'neo4j-driver';
 import { createRandom, type Random } from '../../../lib/seeded-random.js';
+import { generateDocuments, type GeneratedDocuments } from './generate-documents.js';
+import { dateTime, hex, localIso, pad, topics, uuid } from './generated-values.js';
 
 /**
  * A legacy dataset in the shape of `docs/legacy-neo4j-model.md`, every quirk included: both id
  * formats, sessions without `patient_id`, `status` or title, DateTime and zone-less string
  * times, metadata as JSON strings or lists, concepts by id or by name, sessions without
  * messages, orphan messages, feedback about deleted sessions, thumbs, and values PostgreSQL
- * refuses (which the backfill must report, never drop). Deterministic: a seed and a chunk
+ * refuses (which the backfill must report, never drop), and documents (generate-documents.ts). Deterministic: a seed and a chunk
  * number always give the same records, so a large dataset is generated chunk by chunk.
  */
 
@@ -31,28 +33,12 @@ export interface DatasetChunk {
   /** `sessionId` undefined: an orphan (no HAS_MESSAGE edge). */
   messages: (GeneratedNode & { sessionId: string | undefined; timestamp: string })[];
   feedback: (GeneratedNode & { entityIds: string[] })[];
+  documents: GeneratedDocuments;
 }
 
 export const sessionsPerChunk = 200;
 const patientsPerChunk = 40;
 
-const hex = (random: Random, length: number) => Array.from({ length }, () => Math.floor(random.next() * 16).toString(16)).join('');
-const uuid = (random: Random) => `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-${'89ab'[random.int(0, 3)]}${hex(random, 3)}-${hex(random, 12)}`;
-const pad = (value: number, length = 2) => String(value).padStart(length, '0');
-
-/** A zone-less ISO string with microseconds, as the legacy application wrote local times. */
-function localIso(ms: number, micro: number): string {
-  const date = new Date(ms);
-  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}${pad(micro, 3)}`;
-}
-
-/** What Cypher's `datetime()` stored: a UTC DateTime. */
-function dateTime(ms: number, micro: number) {
-  const date = new Date(ms);
-  return new neo4j.types.DateTime(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds() * 1_000_000 + micro * 1000, 0);
-}
-
-const topics = ['joint pain in the morning', 'a rash on both elbows', 'fatigue after methotrexate', 'dry eyes and mouth', 'mouth ulcers that come back', 'abdominal pain and diarrhoea', 'a flare after stopping prednisone'];
 const feedbackTypes = ['helpful', 'unhelpful', 'incorrect', 'partially_correct', 'missing_info'] as const;
 const layers = ['PERCEPTION', 'SEMANTIC', 'REASONING', 'APPLICATION'] as const;
 
@@ -70,7 +56,7 @@ export function generateDatasetChunk(options: DatasetOptions, chunk: number, ses
     const id = patientId(options.tag, chunk * patientsPerChunk + index);
     return { id, props: { ...marker, id, consent_given: true, pii_anonymized: true, data_retention_policy: 'standard', created_at: localIso(Date.UTC(2025, 0, 1), 0) } };
   });
-  const result: DatasetChunk = { patients, sessions: [], messages: [], feedback: [] };
+  const result: DatasetChunk = { patients, sessions: [], messages: [], feedback: [], documents: { documents: [], orphanChunks: [] } };
   const concept = () => (random.next() < 0.5 && options.concepts.ids.length > 0 ? random.pick(options.concepts.ids) : options.concepts.names.length > 0 ? random.pick(options.concepts.names) : 'Unknown condition');
   const list = (values: string[]) => (random.next() < 0.5 ? JSON.stringify(values) : values);
 
@@ -115,6 +101,7 @@ export function generateDatasetChunk(options: DatasetOptions, chunk: number, ses
     const id = `msg:${hex(random, 12)}`;
     result.messages.push({ id, sessionId: undefined, timestamp: localIso(Date.UTC(2025, 5, 1), 0), props: { ...marker, id, role: 'user', content: 'a message whose session was lost', timestamp: localIso(Date.UTC(2025, 5, 1), 0) } });
   }
+  result.documents = generateDocuments(random, options, Math.ceil(sessionCount / 20));
   return result;
 }
 

@@ -4,7 +4,8 @@ import { generateDatasetChunk, sessionsPerChunk, type DatasetChunk, type Dataset
 
 /**
  * Writes a generated legacy dataset as the legacy application did: `:Entity` labels and MERGE
- * for sessions, messages and patients, plain CREATE for feedback, upper-case relationships.
+ * for sessions, messages, patients and documents, plain CREATE for feedback and quality reports,
+ * upper-case relationships.
  */
 
 export interface WrittenDataset {
@@ -13,6 +14,8 @@ export interface WrittenDataset {
   messages: number;
   orphanMessages: number;
   feedback: number;
+  documents: number;
+  chunks: number;
 }
 
 async function writeChunk(driver: Driver, chunk: DatasetChunk): Promise<void> {
@@ -46,11 +49,37 @@ async function writeChunk(driver: Driver, chunk: DatasetChunk): Promise<void> {
       { rows: chunk.feedback },
     ),
   );
+  await writeDocuments(driver, chunk.documents);
+}
+
+async function writeDocuments(driver: Driver, generated: DatasetChunk['documents']): Promise<void> {
+  await writeLegacy(driver, async (tx) => {
+    await tx.run(
+      `UNWIND $rows AS row
+       MERGE (d:Entity:Document {id: row.id}) SET d += row.props
+       WITH d, row
+       CALL (d, row) {
+         UNWIND row.chunks AS chunk
+         MERGE (c:Entity:Chunk {id: chunk.id}) SET c += chunk.props
+         MERGE (d)-[:HAS_CHUNK {sequence: chunk.sequence}]->(c)
+         WITH c, chunk UNWIND chunk.mentions AS mention
+         MERGE (x:Entity:ExtractedEntity {id: mention.id}) ON CREATE SET x.name = mention.name, x.generated_by = row.props.generated_by
+         MERGE (c)-[:MENTIONS]->(x)
+       }
+       CALL (d, row) {
+         WITH row WHERE row.quality IS NOT NULL
+         CREATE (q:DocumentQuality) SET q = row.quality
+         CREATE (d)-[:HAS_QUALITY_REPORT]->(q)
+       }`,
+      { rows: generated.documents },
+    );
+    await tx.run('UNWIND $rows AS row MERGE (c:Entity:Chunk {id: row.id}) SET c += row.props', { rows: generated.orphanChunks });
+  });
 }
 
 /** Writes `sessions` sessions (with their messages, feedback and patients); `progress` after each chunk. */
 export async function writeLegacyDataset(driver: Driver, options: DatasetOptions & { sessions: number }, progress: (written: WrittenDataset) => void = () => undefined): Promise<WrittenDataset> {
-  const written: WrittenDataset = { patients: 0, sessions: 0, messages: 0, orphanMessages: 0, feedback: 0 };
+  const written: WrittenDataset = { patients: 0, sessions: 0, messages: 0, orphanMessages: 0, feedback: 0, documents: 0, chunks: 0 };
   for (let chunk = 0; written.sessions < options.sessions; chunk += 1) {
     const records = generateDatasetChunk(options, chunk, Math.min(sessionsPerChunk, options.sessions - written.sessions));
     await writeChunk(driver, records);
@@ -59,6 +88,8 @@ export async function writeLegacyDataset(driver: Driver, options: DatasetOptions
     written.messages += records.messages.length;
     written.orphanMessages += records.messages.filter((message) => message.sessionId === undefined).length;
     written.feedback += records.feedback.length;
+    written.documents += records.documents.documents.length;
+    written.chunks += records.documents.documents.reduce((sum, document) => sum + document.chunks.length, 0) + records.documents.orphanChunks.length;
     progress(written);
   }
   return written;
@@ -80,8 +111,8 @@ export async function removeLegacyDataset(driver: Driver, tag: string): Promise<
   }
 }
 
-/** Session, message and feedback nodes the dataset `tag` did not generate: a rehearsal or benchmark refuses a store holding any. */
+/** Session, message, feedback and document nodes the dataset `tag` did not generate, and changes waiting for a relay: a rehearsal or benchmark refuses a store holding any. */
 export async function foreignLegacyRecords(driver: Driver, tag: string): Promise<number> {
-  const [record] = await readLegacy(driver, 'MATCH (n) WHERE (n:ConversationSession OR n:Message OR n:UserFeedback) AND coalesce(n.generated_by, "") <> $tag RETURN count(n) AS count', { tag });
+  const [record] = await readLegacy(driver, 'MATCH (n) WHERE ((n:ConversationSession OR n:Message OR n:UserFeedback OR n:Document OR n:Chunk) AND coalesce(n.generated_by, "") <> $tag) OR n:MigrationChange RETURN count(n) AS count', { tag });
   return neo4j.integer.toNumber(record?.get('count') as number);
 }

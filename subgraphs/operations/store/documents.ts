@@ -92,3 +92,29 @@ export function applyIngestOutcome(db: Database, eventId: string, documentId: st
     return true;
   });
 }
+
+/**
+ * Documents from the legacy store with their quality (the backfill, and reconcile's repairs).
+ * `insert-missing`: a document already there stays as it is; `replace`: it takes legacy's state.
+ * Returns the ids written.
+ */
+export async function copyDocuments(tx: Executor, rows: readonly { document: DocumentRow; quality: DocumentQualityRow | null }[], mode: 'insert-missing' | 'replace' = 'insert-missing'): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const insert = tx.insert(documents).values(rows.map((row) => ({ ...row.document })));
+  const excluded = (column: string) => sql.raw(`excluded.${column}`);
+  const written = (
+    mode === 'insert-missing'
+      ? await insert.onConflictDoNothing({ target: documents.id }).returning({ id: documents.id })
+      : await insert
+          .onConflictDoUpdate({
+            target: documents.id,
+            set: { filename: excluded('filename'), title: excluded('title'), source: excluded('source'), status: excluded('status'), chunkCount: excluded('chunk_count'), createdAt: excluded('created_at'), updatedAt: sql`now()` },
+          })
+          .returning({ id: documents.id })
+  ).map((row) => row.id);
+  const fresh = new Set(written);
+  if (mode === 'replace') await tx.delete(documentQuality).where(inArray(documentQuality.documentId, written));
+  const qualities = rows.flatMap((row) => (row.quality && fresh.has(row.document.id) ? [{ ...row.quality }] : []));
+  if (qualities.length > 0) await tx.insert(documentQuality).values(qualities);
+  return written;
+}

@@ -1,10 +1,10 @@
 import { asc, gt, inArray } from 'drizzle-orm';
 import type { Executor } from './db.js';
 import type { MessageRow } from './messages.js';
-import { feedback, messages, sessions, type FeedbackRow } from './schema/index.js';
+import { documents, feedback, messages, sessions, type FeedbackRow } from './schema/index.js';
 import type { SessionRow } from './sessions.js';
 
-/** Every session, message and feedback row in pages by id (the migration's verification reads them all). */
+/** Every session, message, feedback and document row in pages by id (the migration's verification reads them all). */
 
 export function sessionPage(db: Executor, after: string | null, limit: number): Promise<SessionRow[]> {
   return db.select().from(sessions).where(after === null ? undefined : gt(sessions.id, after)).orderBy(asc(sessions.id)).limit(limit);
@@ -21,4 +21,8 @@ export function feedbackPage(db: Executor, after: string | null, limit: number):
 export function findFeedbackByIds(db: Executor, ids: readonly string[]): Promise<FeedbackRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return db.select().from(feedback).where(inArray(feedback.id, [...ids]));
+}
+
+export function documentPage(db: Executor, after: string | null, limit: number): Promise<(typeof documents.$inferSelect)[]> {
+  return db.select().from(documents).where(after === null ? undefined : gt(documents.id, after)).orderBy(asc(documents.id)).limit(limit);
 }

@@ -10,7 +10,8 @@ export interface ChunkPayload {
   headings: string[];
   layer: string;
   /** The document's composite quality, so `minQuality` filters whole documents. */
-  quality_score: number;
+  /** null: never assessed (a legacy document without a quality report). */
+  quality_score: number | null;
   entity_ids: string[];
   entity_types: string[];
   /** sha256 of model + embedded text: an unchanged chunk is not embedded again on retry. */
@@ -43,6 +44,16 @@ export interface ScoredChunk {
 }
 
 export function createChunkStore(client: QdrantClient, collection: string) {
+  async function* scrollPages(filter: Schemas['Filter'] | undefined, pageSize: number): AsyncGenerator<ChunkPoint[]> {
+    for (let offset: string | number | undefined; ; ) {
+      const page = await callQdrant(() => client.scroll(collection, { limit: pageSize, with_payload: true, with_vector: false, ...(filter ? { filter } : {}), ...(offset === undefined ? {} : { offset }) }));
+      yield page.points.map(toChunkPoint);
+      const next = page.next_page_offset;
+      if (next === null || next === undefined || typeof next === 'object') return;
+      offset = next;
+    }
+  }
+
   return {
     /** Readiness: Qdrant answers and the collection is there. */
     async isAvailable(): Promise<boolean> {
@@ -81,6 +92,17 @@ export function createChunkStore(client: QdrantClient, collection: string) {
     /** Whether a document has any chunk: its chunk 0 exists (ids are deterministic). */
     async hasDocument(documentId: string): Promise<boolean> {
       return (await this.retrieve([chunkPointId(documentId, 0)])).length > 0;
+    },
+
+    /** Every point (payload only), a page at a time, in id order: for comparing whole stores. */
+    scrollAll: (pageSize = 1000) => scrollPages(undefined, pageSize),
+
+    /** The points of these documents (payload only). */
+    async forDocuments(documentIds: readonly string[]): Promise<ChunkPoint[]> {
+      if (documentIds.length === 0) return [];
+      const points: ChunkPoint[] = [];
+      for await (const page of scrollPages({ must: [{ key: 'document_id', match: { any: [...documentIds] } }] }, 1000)) points.push(...page);
+      return points;
     },
 
     /** Runs every search in one Qdrant request; the results come back in the order of `searches`. */
