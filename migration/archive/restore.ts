@@ -36,20 +36,20 @@ async function createNodes(legacy: Driver, nodes: readonly ArchivedNode[], creat
   }
 }
 
-/** Element ids of the nodes outside the domain that relationships point at, by `<labels>|<id>`. */
+/** Element ids of the nodes outside the domain that relationships point at, by `<labels>|<id>` (all its labels: an `id` is unique only within a kind). */
 async function findOutside(legacy: Driver, relationships: readonly ArchivedRelationship[], found: Map<string, string | null>): Promise<void> {
-  const wanted = new Map<string, { label: string; id: unknown; key: string }>();
+  const wanted = new Map<string, { labels: string; id: unknown; key: string }>();
   for (const relationship of relationships) {
     for (const end of [relationship.start, relationship.end]) {
       if (!('outside' in end)) continue;
       const key = outsideKey(end);
-      if (!found.has(key) && !wanted.has(key)) wanted.set(key, { label: end.outside.labels[0] ?? '', id: decodeValue(end.outside.id), key });
+      if (!found.has(key) && !wanted.has(key)) wanted.set(key, { labels: end.outside.labels.map((label) => `:${cypherName(label)}`).join(''), id: decodeValue(end.outside.id), key });
     }
   }
-  const byLabel = new Map<string, { id: unknown; key: string }[]>();
-  for (const want of wanted.values()) byLabel.set(want.label, [...(byLabel.get(want.label) ?? []), want]);
-  for (const [label, wants] of byLabel) {
-    const records = await readLegacy(legacy, `UNWIND $wants AS want OPTIONAL MATCH (o:${cypherName(label)} {id: want.id}) RETURN want.key AS key, elementId(o) AS eid`, { wants });
+  const byLabels = new Map<string, { id: unknown; key: string }[]>();
+  for (const want of wanted.values()) byLabels.set(want.labels, [...(byLabels.get(want.labels) ?? []), want]);
+  for (const [labels, wants] of byLabels) {
+    const records = await readLegacy(legacy, `UNWIND $wants AS want OPTIONAL MATCH (o${labels} {id: want.id}) RETURN want.key AS key, elementId(o) AS eid`, { wants });
     for (const record of records) found.set(record.get('key') as string, (record.get('eid') as string | null) ?? null);
   }
 }

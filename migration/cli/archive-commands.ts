@@ -44,9 +44,9 @@ export const restore: Command = async (kit, args, out) => {
 
 export const rehearseCommand: Command = async (kit, args, out) => {
   const url = await prepareSideDatabase(kit.config.postgres.url, 'rehearsal');
-  const rehearsal = await openMigrationToolkit({ ...kit.config, postgres: { ...kit.config.postgres, url } });
+  const rehearsal = await openMigrationToolkit({ ...kit.config, postgres: { ...kit.config.postgres, url }, qdrant: { ...kit.config.qdrant, collectionPrefix: `${kit.config.qdrant.collectionPrefix}rehearsal_` } });
   try {
-    out.line(`rehearsing the move with ${args.sessions} generated legacy sessions (PostgreSQL: ${new URL(url).pathname.slice(1)}, legacy: ${kit.config.migration.legacy.uri})`);
+    out.line(`rehearsing the move with ${args.sessions} generated legacy sessions (PostgreSQL: ${new URL(url).pathname.slice(1)}, Qdrant: ${rehearsal.config.qdrant.collectionPrefix}*, legacy: ${kit.config.migration.legacy.uri})`);
     const report = await rehearse(rehearsal, { sessions: args.sessions, log: out.line });
     out.result(report);
     out.line(`\nrecords the backfill reported (moved as they are otherwise):`);

@@ -9,12 +9,12 @@ import { reconcileDomain } from './reconcile.js';
 /**
  * The seed's rollback procedures (section 5.2) for a running deployment: phases 1–3 give the
  * sessions back to legacy, phase 4 the feedback, `full` both (feedback first: it may not be
- * ahead of sessions). Legacy is made complete before it decides again: what PostgreSQL holds
+ * ahead of sessions) and the documents. Legacy is made complete before it decides again: what PostgreSQL holds
  * that legacy lacks (everything written at `complete`, or not relayed yet) is copied back,
  * then the stage goes to `legacy` (audited, forced past the gates a rollback must pass).
  */
 
-export const rollbackPhases = { '1-3': ['sessions'], '4': ['feedback'], full: ['feedback', 'sessions'] } as const satisfies Record<string, readonly MigrationDomain[]>;
+export const rollbackPhases = { '1-3': ['sessions'], '4': ['feedback'], full: ['feedback', 'sessions', 'documents'] } as const satisfies Record<string, readonly MigrationDomain[]>;
 export type RollbackPhase = keyof typeof rollbackPhases;
 
 export interface RolledBack {
@@ -35,7 +35,7 @@ export async function rollback(kit: MigrationToolkit, phase: RollbackPhase, log:
   // phase, PostgreSQL-only sessions go back too, so restored feedback never names a missing one
   const copiedBack = new Map<MigrationDomain, number>();
   const domains = rollbackPhases[phase];
-  const copyBack = (['sessions', 'feedback'] as const).filter((domain) => stageIndex(stages[domain]?.stage ?? 'legacy') >= stageIndex('live') && (domains.includes(domain as never) || domain === 'sessions'));
+  const copyBack = (['sessions', 'feedback', 'documents'] as const).filter((domain) => stageIndex(stages[domain]?.stage ?? 'legacy') >= stageIndex('live') && (domains.includes(domain as never) || domain === 'sessions'));
   for (const domain of copyBack) {
     const repaired = await reconcileDomain(kit, domain, { dryRun: false, direction: 'to-legacy' });
     copiedBack.set(domain, repaired.repaired.length);

@@ -6,9 +6,8 @@ import { writeArchive } from '../archive/archive-file.js';
 import { cleanupDomain, cleanupRefusals } from '../archive/cleanup.js';
 import { digestDomain } from '../archive/domain-graph.js';
 import { restoreDomain } from '../archive/restore.js';
-import { feedbackBackfill } from '../backfill/feedback-backfill.js';
-import { runBackfill } from '../backfill/run-backfill.js';
-import { sessionBackfill } from '../backfill/session-backfill.js';
+import { backfillDomain } from '../backfill/domain-backfills.js';
+import { unlinkDocumentMentions } from '../../subgraphs/knowledge/store/document-mentions.js';
 import { foreignLegacyRecords, knowledgeConcepts, removeLegacyDataset, writeLegacyDataset } from '../legacy/dataset/write-dataset.js';
 import { ensureStages } from '../stages/initial-stages.js';
 import type { MigrationDomain, MigrationStage } from '../stages/stage-rules.js';
@@ -22,12 +21,12 @@ import { verifyDomain } from '../verify/verify-domain.js';
 /**
  * The whole plan on a generated legacy dataset, phase by phase: stages forward, backfill,
  * verify, the read switch, archive, cleanup, restore, and the rollback to `legacy`; each step
- * timed and checked, ending with a report. It runs in a PostgreSQL database of its own, and
- * refuses a legacy store that holds session, message or feedback data it did not generate.
+ * timed and checked, ending with a report. It runs in a PostgreSQL database and Qdrant
+ * collections of its own, and refuses a legacy store that holds session, message or feedback data it did not generate.
  */
 
 export const rehearsalTag = 'migration-rehearsal';
-const domains = ['sessions', 'feedback'] as const satisfies readonly MigrationDomain[];
+const domains = ['sessions', 'feedback', 'documents'] as const satisfies readonly MigrationDomain[];
 
 export interface RehearsalStep {
   phase: string;
@@ -45,6 +44,13 @@ export interface RehearsalReport {
 }
 
 const rehearser: Actor = { sub: 'cli:rehearsal', role: 'admin' };
+
+/** The knowledge graph's links to the rehearsal's documents, and its Qdrant points, go when it ends. */
+async function forgetRehearsedDocuments(kit: MigrationToolkit): Promise<void> {
+  const documentIds = (await kit.pool.query<{ id: string }>('SELECT id FROM documents')).rows.map((row) => row.id);
+  await unlinkDocumentMentions(kit.knowledge, documentIds);
+  if (await kit.search.chunks.isAvailable()) await kit.search.chunks.deleteDocuments(documentIds);
+}
 
 export async function rehearse(kit: MigrationToolkit, options: { sessions: number; log: (line: string) => void }): Promise<RehearsalReport> {
   const foreign = await foreignLegacyRecords(kit.legacy, rehearsalTag);
@@ -66,11 +72,12 @@ export async function rehearse(kit: MigrationToolkit, options: { sessions: numbe
   const directory = await mkdtemp(join(tmpdir(), 'rehearsal-'));
   try {
     await removeLegacyDataset(kit.legacy, rehearsalTag);
-    await kit.pool.query('TRUNCATE sessions, messages, feedback, preference_pairs, migration_backfills, migration_problems, migration_verifications, migration_stages, migration_changes, migration_applied_changes CASCADE');
+    await forgetRehearsedDocuments(kit);
+    await kit.pool.query('TRUNCATE sessions, messages, feedback, preference_pairs, documents, document_quality, migration_backfills, migration_problems, migration_verifications, migration_stages, migration_changes, migration_applied_changes CASCADE');
     await step('0 prepare', 'generate the legacy dataset', async () => {
       // feedback points at real knowledge-graph entities where there are some (ABOUT_ENTITY): the archive must name, never copy, them
       const written = await writeLegacyDataset(kit.legacy, { tag: rehearsalTag, seed: 1, sessions: options.sessions, concepts: await knowledgeConcepts(kit.legacy) });
-      return { outcome: `${written.sessions} sessions, ${written.messages} messages (${written.orphanMessages} orphans), ${written.feedback} feedback`, ok: true };
+      return { outcome: `${written.sessions} sessions, ${written.messages} messages (${written.orphanMessages} orphans), ${written.feedback} feedback, ${written.documents} documents (${written.chunks} chunks)`, ok: true };
     });
     await step('0 prepare', 'first stages', async () => {
       const stages = await ensureStages(kit.db, kit.legacy, { sessions: undefined, feedback: undefined, documents: undefined });
@@ -79,16 +86,14 @@ export async function rehearse(kit: MigrationToolkit, options: { sessions: numbe
     for (const domain of domains) await move(domain, 'dual_write');
     const before: Record<string, string> = {};
     for (const domain of domains) before[domain] = (await digestDomain(kit.legacy, domain)).checksum;
-    await step('2 backfill', 'sessions and messages', async () => {
-      const row = await runBackfill(kit.db, sessionBackfill(kit.legacy, kit.format, kit.resolveConcepts), { batchSize: 100, restart: false });
-      return { outcome: `${row.read} read, ${row.moved} moved, ${row.reported} reported`, ok: row.status === 'finished' };
-    });
-    await step('2 backfill', 'feedback', async () => {
-      const row = await runBackfill(kit.db, feedbackBackfill(kit.legacy, kit.format), { batchSize: 500, restart: false });
-      return { outcome: `${row.read} read, ${row.moved} moved, ${row.reported} reported`, ok: row.status === 'finished' };
-    });
     for (const domain of domains) {
-      await step('2 verify', domain, async () => {
+      await step(domain === 'documents' ? '5 backfill' : '2 backfill', domain, async () => {
+        const row = await backfillDomain(kit, domain, { batchSize: 100, restart: false });
+        return { outcome: `${row.read} read, ${row.moved} moved, ${row.reported} reported`, ok: row.status === 'finished' };
+      });
+    }
+    for (const domain of domains) {
+      await step(domain === 'documents' ? '5 verify' : '2 verify', domain, async () => {
         const report = await verifyDomain(kit, domain, { sample: 100 });
         return { outcome: `${report.consistent ? 'consistent' : 'NOT consistent'}: ${report.kinds.map((kind) => `${kind.postgres}/${kind.legacy} ${kind.kind}s`).join(', ')}, ${report.reported.length} reported, ${report.sample.size} sampled`, ok: report.consistent };
       });
@@ -115,7 +120,7 @@ export async function rehearse(kit: MigrationToolkit, options: { sessions: numbe
       });
     }
     // feedback goes back first: it may not be ahead of sessions
-    for (const domain of ['feedback', 'sessions'] as const) await move(domain, 'legacy');
+    for (const domain of ['feedback', 'sessions', 'documents'] as const) await move(domain, 'legacy');
     const reportedByReason: Record<string, number> = {};
     for (const domain of domains) {
       for (const record of await reportedRecords(kit.db, domain)) {
@@ -125,6 +130,7 @@ export async function rehearse(kit: MigrationToolkit, options: { sessions: numbe
     }
     return { sessions: options.sessions, steps, reportedByReason, ok: steps.every((done) => done.ok) };
   } finally {
+    await forgetRehearsedDocuments(kit).catch(() => undefined);
     await removeLegacyDataset(kit.legacy, rehearsalTag).catch(() => undefined);
     await rm(directory, { recursive: true, force: true });
   }

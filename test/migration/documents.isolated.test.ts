@@ -136,4 +136,24 @@ describe('the documents domain, legacy → PostgreSQL and Qdrant', () => {
     expect(restored.code, restored.stderr).toBe(0);
     expect((await digestDomain(world.legacy, 'documents')).checksum).toBe(before.checksum);
   }, 240_000);
+
+  it('rolls back from complete: a document only PostgreSQL and Qdrant hold is copied back to legacy first', async () => {
+    // ingested by the new system at `complete`: a row, its quality and one chunk, never in legacy
+    const documentId = `doc:new-${world.run}`;
+    await world.sql.query(`INSERT INTO documents (id, filename, title, status, chunk_count) VALUES ($1, 'new.md', 'Written at complete', 'completed', 1)`, [documentId]);
+    await world.sql.query('INSERT INTO document_quality (document_id, composite_score) VALUES ($1, 0.8)', [documentId]);
+    const [vector] = await kit.search.embedder.embed(['Psoriasis is followed up every 12 weeks.']);
+    await kit.search.chunks.upsert([{ id: chunkPointId(documentId, 0), vector, payload: { document_id: documentId, chunk_index: 0, chunk_text: 'Psoriasis is followed up every 12 weeks.', headings: [], layer: 'PERCEPTION', quality_score: 0.8, entity_ids: [], entity_types: [], content_hash: 'x', created_at: new Date().toISOString() } }]);
+    expect((await migrate('stage', 'documents', 'complete')).code).toBe(0);
+
+    const rolled = await migrate('rollback', 'full', '--json');
+    expect(rolled.code, rolled.stderr).toBe(0);
+    const done = JSON.parse(rolled.stdout) as { domain: string; from: string; copiedBack: number }[];
+    expect(done).toEqual([{ domain: 'documents', from: 'complete', copiedBack: 2, differences: 0 }]);
+    const [copied] = (await world.legacy.executeQuery('MATCH (d:Document {id: $id})-[r:HAS_CHUNK]->(c:Chunk) RETURN d.title AS title, r.sequence AS sequence, c.text AS text', { id: documentId })).records;
+    expect([copied?.get('title'), neo4j.integer.toNumber(copied?.get('sequence') as number), copied?.get('text')]).toEqual(['Written at complete', 0, 'Psoriasis is followed up every 12 weeks.']);
+    const verified = await migrate('verify', 'documents');
+    expect(verified.code, verified.stdout).toBe(0);
+    expect((await world.sql.query<{ stage: string }>(`SELECT stage FROM migration_stages WHERE domain = 'documents'`)).rows[0]?.stage).toBe('legacy');
+  }, 240_000);
 });

@@ -84,6 +84,12 @@ export function createChunkStore(client: QdrantClient, collection: string) {
       );
     },
 
+    /** Deletes every chunk of these documents. */
+    async deleteDocuments(documentIds: readonly string[]): Promise<void> {
+      if (documentIds.length === 0) return;
+      await callQdrant(() => client.delete(collection, { wait: true, filter: { must: [{ key: 'document_id', match: { any: [...documentIds] } }] } }));
+    },
+
     async countForDocument(documentId: string): Promise<number> {
       const result = await callQdrant(() => client.count(collection, { exact: true, filter: { must: [{ key: 'document_id', match: { value: documentId } }] } }));
       return result.count;
