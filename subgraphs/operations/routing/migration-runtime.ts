@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Config } from '../../../lib/config.js';
 import type { Logger } from '../../../lib/logger.js';
 import { publishStageEpoch } from '../../../lib/stage-epoch.js';
@@ -17,6 +17,7 @@ import { enqueueLegacyChange } from '../../../migration/store/change-queue.js';
 import type { StageChangeContext } from '../../../migration/store/stage-store.js';
 import type { Database } from '../store/index.js';
 import { legacyStores } from './legacy-stores.js';
+import { registerMigrationMetrics } from './migration-metrics.js';
 import { postgresStores } from './postgres-stores.js';
 import { routedStores, type StoreSet } from './routed-stores.js';
 import { createShadowReader, type ShadowReader } from './shadow-reads.js';
@@ -78,7 +79,7 @@ export async function startMigrationRuntime(config: Config, deps: MigrationRunti
   });
   await announce();
 
-  if (deps.registry) registerStageGauges(deps.registry, stages);
+  const metrics = deps.registry ? registerMigrationMetrics(deps.registry, { db, legacyDriver, stages }) : undefined;
   const dualWrites = (domain: MigrationDomain) => stagePlan(stages.stage(domain).stage).dualWrite;
   const relay = startDualWriteRelay({ db, driver: legacyDriver, redis, format, logger, intervalMs: deps.relayIntervalMs ?? config.migration.relayIntervalMs, dualWriting: () => migrationDomains.some(dualWrites) });
   const recorder = createShadowRecorder(db, { registry: deps.registry, logger, flushMs: 5000 });
@@ -86,7 +87,7 @@ export async function startMigrationRuntime(config: Config, deps: MigrationRunti
   const postgres = postgresStores(db, { dualWrites, enqueue: enqueueLegacyChange, committed: (envelope) => relay.postgresCommitted(envelope) }, deps.publishNow);
   const legacy = legacyStores(legacyDriver, format, concepts.resolve, { dualWrites, committed: (envelope) => relay.legacyCommitted(envelope) });
   return {
-    stores: routedStores({ stage: (domain) => stages.stage(domain), postgres, legacy, shadow, catchUp: (aggregate, into) => relay.catchUp(aggregate, into) }),
+    stores: routedStores({ stage: (domain) => stages.stage(domain), postgres: metrics?.timeStores('postgres', postgres) ?? postgres, legacy: metrics?.timeStores('legacy', legacy) ?? legacy, shadow, catchUp: (aggregate, into) => relay.catchUp(aggregate, into) }),
     stages,
     relay,
     shadow,
@@ -102,27 +103,4 @@ export async function startMigrationRuntime(config: Config, deps: MigrationRunti
       await Promise.all([legacyDriver.close(), concepts.close()]);
     },
   };
-}
-
-/** The stages this process routes by (not the stored ones: a replica that lags shows it). */
-function registerStageGauges(registry: Registry, stages: StageWatcher): void {
-  new Gauge({
-    name: 'migration_stage',
-    help: 'The stage each domain is routed by in this process (1 for the current stage)',
-    labelNames: ['domain', 'stage'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const domain of migrationDomains) this.set({ domain, stage: stages.stage(domain).stage }, 1);
-    },
-  });
-  new Gauge({
-    name: 'migration_rollout_percent',
-    help: 'Share of patients read from PostgreSQL at the live stage',
-    labelNames: ['domain'],
-    registers: [registry],
-    collect() {
-      for (const domain of migrationDomains) this.set({ domain }, stages.stage(domain).rolloutPercent ?? (stages.stage(domain).stage === 'live' ? 0 : stagePlan(stages.stage(domain).stage).reads === 'postgres' ? 100 : 0));
-    },
-  });
 }
