@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { exactIso, parseInstant, type PreciseDate } from '../lib/precise-time.js';
 import { isEventType } from '../lib/event-contracts.js';
 import type { OutgoingEvent } from '../lib/typed-events.js';
-import type { Actor, AuditEntry, FeedbackRow, MessageRow, SessionRow } from '../subgraphs/operations/store/index.js';
+import type { Actor, AuditEntry, DocumentQualityRow, DocumentRow, FeedbackRow, MessageRow, SessionRow } from '../subgraphs/operations/store/index.js';
 import type { MigrationDomain } from './stages/stage-rules.js';
 
 /**
@@ -30,7 +30,9 @@ export type Change =
   | { kind: 'session.upsert'; session: SessionRow }
   // the session's state after the message: PostgreSQL may not have the session yet (before its backfill)
   | { kind: 'message.insert'; message: MessageRow; session: SessionRow }
-  | { kind: 'feedback.insert'; feedback: FeedbackRow };
+  | { kind: 'feedback.insert'; feedback: FeedbackRow }
+  // a document's state (row and quality; its chunks are written to Qdrant by ingestion at every stage)
+  | { kind: 'document.upsert'; document: DocumentRow; quality: DocumentQualityRow | null };
 
 const instant = z.string().transform((text, context): PreciseDate => {
   const parsed = parseInstant(text);
@@ -86,10 +88,37 @@ const feedbackRow = z.object({
   createdAt: instant,
 });
 
+const documentRow = z.object({
+  id: z.string(),
+  externalId: z.string().nullable(),
+  filename: z.string(),
+  title: z.string().nullable(),
+  source: z.string().nullable(),
+  status: z.enum(['pending', 'processing', 'completed', 'failed']),
+  chunkCount: z.number().int(),
+  ingestAttempt: z.number().int(),
+  failureReason: z.string().nullable(),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+const score = z.number().nullable();
+const qualityRow = z.object({
+  documentId: z.string(),
+  informationDensity: score,
+  structuralClarity: score,
+  entityCoherence: score,
+  contextSufficiency: score,
+  contextualRelevancy: score,
+  compositeScore: score,
+  assessedAt: instant,
+});
+
 const change = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('session.upsert'), session: sessionRow }),
   z.object({ kind: z.literal('message.insert'), message: messageRow, session: sessionRow }),
   z.object({ kind: z.literal('feedback.insert'), feedback: feedbackRow }),
+  z.object({ kind: z.literal('document.upsert'), document: documentRow, quality: qualityRow.nullable() }),
 ]);
 
 const envelope = z.object({

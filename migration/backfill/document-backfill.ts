@@ -48,10 +48,12 @@ export function documentChunkWriter(kit: DocumentStores): (documents: readonly M
   let dictionary: Promise<Map<string, EntityPayload>> | undefined;
   const entitiesById = () => (dictionary ??= kit.search.entities.listAll().then((entities) => new Map(entities.map((entity) => [entity.entity_id, entity]))));
   return async (documents) => {
-    if (documents.length === 0) return;
+    // without legacy chunks there is nothing to embed or link
+    if (documents.every((moved) => moved.chunks.length === 0)) return;
     await kit.search.ensureCollections();
     const known = await entitiesById();
-    for (const moved of documents) {
+    // a document without legacy chunks keeps what Qdrant has (ingested during the move, its chunks went there only)
+    for (const moved of documents.filter((one) => one.chunks.length > 0)) {
       const prepared: PreparedChunk[] = moved.chunks.map((chunk) => ({
         index: chunk.index, text: chunk.text, headings: [],
         entities: chunk.entityIds.map((id) => ({ id, type: known.get(id)?.type ?? 'UNKNOWN', layer: known.get(id)?.layer ?? 'PERCEPTION' })),

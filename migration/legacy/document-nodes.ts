@@ -10,7 +10,8 @@ import { describeType, fieldReader, oneOf, optionalNumber, optionalText, optiona
  * and `(d)-[:HAS_QUALITY_REPORT]->(:DocumentQuality)`. A document reads as its PostgreSQL row
  * (id and external id the legacy id), its quality, and its chunks in sequence order with the
  * knowledge-graph entities they mention (an extracted entity resolved by its id, else its name).
- * Missing `status` means `completed` when the document has chunks, `pending` otherwise.
+ * Missing `status` means `completed` when the document has chunks, `pending` otherwise. A
+ * document ingested during the move has its chunks in Qdrant only: its node keeps their count.
  */
 
 export interface DocumentChunk {
@@ -95,11 +96,15 @@ async function documentsFromRecords(records: readonly Neo4jRecord[], format: Leg
     const filename = fields.take(requiredText('filename', props.filename));
     const title = fields.take(optionalText('title', props.title));
     const source = fields.take(optionalText('source', props.source));
+    // written by this project for documents ingested during the move (their chunks went to Qdrant only)
+    const storedChunkCount = fields.take(optionalNumber('chunk_count', props.chunk_count));
+    const ingestAttempt = fields.take(optionalNumber('ingest_attempt', props.ingest_attempt));
+    const failureReason = fields.take(optionalText('failure_reason', props.failure_reason));
     const quality = readQuality(id, record.get('quality') as Record<string, unknown>[], createdAt, format, fields.problems);
     if (fields.problems.length > 0 || !createdAt || status === undefined || filename === undefined || title === undefined || source === undefined) return { id, problems: fields.problems };
     const document: DocumentRow = {
       id, externalId: id, filename, title, source, status: status ?? (chunks.length > 0 ? 'completed' : 'pending'),
-      chunkCount: chunks.length, ingestAttempt: 1, failureReason: null, createdAt, updatedAt: updatedAt ?? createdAt,
+      chunkCount: chunks.length > 0 ? chunks.length : (storedChunkCount ?? 0), ingestAttempt: ingestAttempt ?? 1, failureReason: failureReason ?? null, createdAt, updatedAt: updatedAt ?? createdAt,
     };
     return { id, problems: [], document, quality, chunks };
   });
@@ -126,6 +131,24 @@ export async function readDocumentPage(driver: Driver, after: string | null, lim
   return { documents: await documentsFromRecords(records, format, resolveConcepts), lastKey: last.get('key') as string };
 }
 
+/** Every document (they are few: the seed plan counts tens), for lists. */
+export async function readAllDocuments(driver: Driver, format: LegacyFormat, resolveConcepts: ConceptResolver): Promise<LegacyDocument[]> {
+  const records = await readLegacy(driver, `MATCH (d:Document) RETURN ${documentColumns}`);
+  return documentsFromRecords(records, format, resolveConcepts);
+}
+
+/** Documents ingested during the move: their node counts chunks that only Qdrant holds. */
+export async function documentsWithChunksInQdrantOnly(driver: Driver): Promise<Set<string>> {
+  const records = await readLegacy(driver, 'MATCH (d:Document) WHERE d.chunk_count > 0 AND NOT (d)-[:HAS_CHUNK]->() RETURN d.id AS id');
+  return new Set(records.map((record) => record.get('id') as string));
+}
+
+/** One document, locked until the transaction ends (a write decides from its state). */
+export async function lockDocumentNode(tx: ManagedTransaction, id: string, format: LegacyFormat, resolveConcepts: ConceptResolver): Promise<LegacyDocument | undefined> {
+  const result = await tx.run(`MATCH (d:Document {id: $id}) CALL apoc.lock.nodes([d]) RETURN ${documentColumns}`, { id });
+  return (await documentsFromRecords(result.records, format, resolveConcepts))[0];
+}
+
 export async function readDocumentsByIds(driver: Driver, ids: readonly string[], format: LegacyFormat, resolveConcepts: ConceptResolver): Promise<LegacyDocument[]> {
   if (ids.length === 0) return [];
   const records = await readLegacy(driver, `MATCH (d:Document) WHERE d.id IN $ids RETURN ${documentColumns}`, { ids: [...new Set(ids)] });
@@ -133,15 +156,37 @@ export async function readDocumentsByIds(driver: Driver, ids: readonly string[],
 }
 
 /**
- * Writes a document as the legacy application did (MERGE on `:Entity` nodes): its node, its
- * chunks in order, their mentions as extracted entities named by the knowledge entity's id, and
- * its quality report. Writing it again changes nothing; chunks past its last are removed.
+ * Writes a document's node and quality report as the legacy application did (MERGE on `:Entity`
+ * nodes), leaving its chunks as they are; writing it again changes nothing.
  */
-export async function writeDocumentNodes(tx: ManagedTransaction, moved: MovedDocument, format: LegacyFormat): Promise<void> {
-  const { document, quality } = moved;
+export async function writeDocumentNode(tx: ManagedTransaction, document: DocumentRow, quality: DocumentQualityRow | null, format: LegacyFormat): Promise<void> {
   await tx.run(
     `MERGE (d:Entity:Document {id: $id}) SET d += $props
      WITH d
+     CALL (d) { MATCH (d)-[:HAS_QUALITY_REPORT]->(old:DocumentQuality) DETACH DELETE old }`,
+    {
+      id: document.id,
+      props: {
+        filename: document.filename, title: document.title, source: document.source, status: document.status, chunk_count: neo4j.int(document.chunkCount),
+        ingest_attempt: neo4j.int(document.ingestAttempt), failure_reason: document.failureReason, created_at: format.writeTime(document.createdAt), updated_at: format.writeTime(document.updatedAt),
+      },
+    },
+  );
+  if (!quality) return;
+  const scores = Object.fromEntries(Object.entries(scoreFields).map(([key, name]) => [name, quality[key as keyof typeof scoreFields]]));
+  await tx.run(
+    `MATCH (d:Document {id: $id})
+     CREATE (q:Entity:DocumentQuality {id: $qualityId}) SET q += $scores, q.assessed_at = $assessedAt
+     CREATE (d)-[:HAS_QUALITY_REPORT]->(q)`,
+    { id: document.id, qualityId: `quality:${document.id}`, scores, assessedAt: format.writeTime(quality.assessedAt) },
+  );
+}
+
+/** A document with its chunks in order (their mentions as extracted entities named by the knowledge entity's id); chunks past its last are removed. */
+export async function writeDocumentNodes(tx: ManagedTransaction, moved: MovedDocument, format: LegacyFormat): Promise<void> {
+  await writeDocumentNode(tx, moved.document, moved.quality, format);
+  await tx.run(
+    `MATCH (d:Document {id: $id})
      CALL (d) { MATCH (d)-[r:HAS_CHUNK]->(old:Chunk) WHERE r.sequence >= $count DETACH DELETE old }
      WITH d
      UNWIND $chunks AS chunk
@@ -149,21 +194,12 @@ export async function writeDocumentNodes(tx: ManagedTransaction, moved: MovedDoc
      MERGE (d)-[r:HAS_CHUNK]->(c) SET r.sequence = chunk.sequence
      WITH c, chunk
      UNWIND chunk.entityIds AS entityId
-     MERGE (x:Entity:ExtractedEntity {id: entityId}) ON CREATE SET x.name = entityId
+     MERGE (x:Entity:ExtractedEntity {id: 'extracted:' + entityId}) ON CREATE SET x.name = entityId
      MERGE (c)-[:MENTIONS]->(x)`,
     {
-      id: document.id,
+      id: moved.document.id,
       count: neo4j.int(moved.chunks.length),
-      props: { filename: document.filename, title: document.title, source: document.source, status: document.status, created_at: format.writeTime(document.createdAt), updated_at: format.writeTime(document.updatedAt) },
-      chunks: moved.chunks.map((chunk) => ({ id: `${document.id}:chunk:${chunk.index}`, sequence: neo4j.int(chunk.index), text: chunk.text, entityIds: chunk.entityIds })),
+      chunks: moved.chunks.map((chunk) => ({ id: `${moved.document.id}:chunk:${chunk.index}`, sequence: neo4j.int(chunk.index), text: chunk.text, entityIds: chunk.entityIds })),
     },
-  );
-  if (!quality) return;
-  const scores = Object.fromEntries(Object.entries(scoreFields).map(([key, name]) => [name, quality[key as keyof typeof scoreFields]]));
-  await tx.run(
-    `MATCH (d:Document {id: $id})
-     MERGE (q:Entity:DocumentQuality {id: $qualityId}) SET q += $scores, q.assessed_at = $assessedAt
-     MERGE (d)-[:HAS_QUALITY_REPORT]->(q)`,
-    { id: document.id, qualityId: `quality:${document.id}`, scores, assessedAt: format.writeTime(quality.assessedAt) },
   );
 }

@@ -1,6 +1,6 @@
 import { documentPage, findDocumentsByIds, findQualityByDocumentIds } from '../../subgraphs/operations/store/index.js';
 import type { ChunkPoint } from '../../subgraphs/search/store/chunk-store.js';
-import { readDocumentPage, readDocumentsByIds, type MovedDocument } from '../legacy/document-nodes.js';
+import { documentsWithChunksInQdrantOnly, readDocumentPage, readDocumentsByIds, type MovedDocument } from '../legacy/document-nodes.js';
 import { unplacedRecords } from '../legacy/unplaced-records.js';
 import { checksumOf, chunkForm, chunkRecordId, documentForm, documentOfChunk, type RecordForm } from './record-forms.js';
 import { emptySide, scanPostgres, unreadable, type DomainSides, type VerifiedStores } from './side-parts.js';
@@ -8,7 +8,8 @@ import { emptySide, scanPostgres, unreadable, type DomainSides, type VerifiedSto
 /**
  * The documents domain's sides: a document is its PostgreSQL row and quality against the legacy
  * node and its quality report; a chunk is a Qdrant point against the legacy chunk at the same
- * position, with the entities it mentions.
+ * position, with the entities it mentions. A document ingested during the move has its chunks in
+ * Qdrant only (its legacy node keeps their count): they are not compared.
  */
 
 const pageSize = 200;
@@ -50,8 +51,10 @@ export function documentSides(deps: VerifiedStores): DomainSides {
       for (let start = 0; start < rows.length; start += pageSize * 5) {
         for (const [id, form] of await postgresDocuments(rows.slice(start, start + pageSize * 5).map((row) => row.id))) side.checksums.document.set(id, checksumOf(form));
       }
+      // documents ingested during the move keep their chunks in Qdrant only (by design): legacy has none to compare them with
+      const qdrantOnly = await documentsWithChunksInQdrantOnly(deps.legacy);
       for await (const points of deps.search.chunks.scrollAll()) {
-        for (const point of points) side.checksums.chunk.set(chunkRecordId(point.payload.document_id, point.payload.chunk_index), checksumOf(pointForm(point)));
+        for (const point of points.filter((one) => !qdrantOnly.has(one.payload.document_id))) side.checksums.chunk.set(chunkRecordId(point.payload.document_id, point.payload.chunk_index), checksumOf(pointForm(point)));
       }
       return side;
     },

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { compareInstants, exactIso } from '../../lib/precise-time.js';
 import type { MessagePage, SessionRef } from './routing/ports.js';
 import type { StoreSet } from './routing/routed-stores.js';
-import { findDocumentsByIds, findQualityByDocumentIds, type DocumentQualityRow, type DocumentRow, type Executor, type FeedbackRow, type MessageRow, type SessionRow } from './store/index.js';
+import { type DocumentQualityRow, type DocumentRow, type FeedbackRow, type MessageRow, type SessionRow } from './store/index.js';
 
 /** One result per key, in key order: the row with that key or null. */
 function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
@@ -31,13 +31,13 @@ function pickPage(rows: readonly MessageRow[], key: MessagePage): MessageRow[] {
 }
 
 /** Created per request: a loader's cache must never serve one caller's rows to another. */
-export function createLoaders(db: Executor, stores: StoreSet) {
+export function createLoaders(stores: StoreSet) {
   return {
     sessionById: new DataLoader<string, SessionRow | null>(async (ids) => byKey(ids, await stores.conversations.sessionsByIds(ids), (row) => row.id)),
     messageById: new DataLoader<string, MessageRow | null>(async (ids) => byKey(ids, await stores.conversations.messagesByIds(ids), (row) => row.id)),
-    documentById: new DataLoader<string, DocumentRow | null>(async (ids) => byKey(ids, await findDocumentsByIds(db, ids), (row) => row.id)),
+    documentById: new DataLoader<string, DocumentRow | null>(async (ids) => byKey(ids, await stores.documents.documentsByIds(ids), (row) => row.id)),
     qualityByDocumentId: new DataLoader<string, DocumentQualityRow | null>(async (ids) =>
-      byKey(ids, await findQualityByDocumentIds(db, ids), (row) => row.documentId),
+      byKey(ids, await stores.documents.qualityByDocumentIds(ids), (row) => row.documentId),
     ),
     feedbackBySession: new DataLoader<SessionRef, FeedbackRow[], string>(
       async (sessions) => {

@@ -61,7 +61,7 @@ export async function startOperations(config: Config, port = config.ports.operat
       },
       context: (scope) => {
         const stores = runtime().stores;
-        return { ...scope, db, stores, migration: runtime(), loaders: createLoaders(db, stores), services };
+        return { ...scope, db, stores, migration: runtime(), loaders: createLoaders(stores), services };
       },
       readiness: {
         postgres: () => pingDatabase(pool),
@@ -72,7 +72,7 @@ export async function startOperations(config: Config, port = config.ports.operat
       routes: (admit) => ({ [exportPath]: createExportRoute(pool, admit, logger) }),
       plugins: options.plugins ?? [],
       startBackground: async () => {
-        const consumers = [await startIngestResultConsumer(db, redis, config.eventStreamPrefix, logger), await startQueryAnalyticsConsumer(db, redis, config.eventStreamPrefix, logger)];
+        const consumers = [await startIngestResultConsumer(runtime().stores.documents, redis, config.eventStreamPrefix, logger), await startQueryAnalyticsConsumer(db, redis, config.eventStreamPrefix, logger)];
         const stopRelay = startOutboxRelay(db, redis, config.eventStreamPrefix, logger, options.outboxRelayMs ?? 5000);
         const stopSchedule = config.operations.viewRefreshMs > 0 ? refresher.schedule(config.operations.viewRefreshMs) : () => undefined;
         return async () => {

@@ -6,7 +6,7 @@ import { unlinkDocumentMentions } from '../../subgraphs/knowledge/store/document
 import { createQdrantClient } from '../../subgraphs/search/store/qdrant.js';
 
 /** Labels of the legacy domains and of the migration's own nodes in Neo4j (never the knowledge graph's). */
-export const legacyLabels = ['ConversationSession', 'Message', 'UserFeedback', 'Document', 'Chunk', 'DocumentQuality', 'ExtractedEntity', 'MigrationChange', 'MigrationLock'];
+export const legacyLabels = ['ConversationSession', 'Message', 'UserFeedback', 'Document', 'Chunk', 'DocumentQuality', 'ExtractedEntity', 'MigrationChange', 'MigrationLock', 'MigrationAppliedEvent'];
 
 /**
  * Removes every legacy record and generated patient: the migration tests own these labels

@@ -3,7 +3,8 @@ import type { Consumer } from '../../../lib/events.js';
 import type { Logger } from '../../../lib/logger.js';
 import type { ReceivedEvent } from '../../../lib/typed-events.js';
 import { consumeAsOperations } from './consume.js';
-import { applyIngestOutcome, type Database, type IngestOutcome } from '../store/index.js';
+import type { DocumentWrites } from '../routing/ports.js';
+import type { IngestOutcome } from '../store/index.js';
 
 /** What a result of the search subgraph (`document.ingest.*`) does to a document. */
 export function toIngestOutcome(event: ReceivedEvent<'documentsResults'>): { documentId: string; outcome: IngestOutcome } {
@@ -28,15 +29,15 @@ export function toIngestOutcome(event: ReceivedEvent<'documentsResults'>): { doc
   };
 }
 
-/** Consumes the search subgraph's ingest results into documents and document_quality (exactly once in effect). */
-export function startIngestResultConsumer(db: Database, redis: Redis, streamPrefix: string, logger: Logger): Promise<Consumer> {
+/** Consumes the search subgraph's ingest results into the documents' store of the stage (exactly once in effect). */
+export function startIngestResultConsumer(documents: Pick<DocumentWrites, 'applyIngestOutcome'>, redis: Redis, streamPrefix: string, logger: Logger): Promise<Consumer> {
   return consumeAsOperations(redis, {
     prefix: streamPrefix,
     stream: 'documentsResults',
     logger,
     handle: async (event) => {
       const { documentId, outcome } = toIngestOutcome(event);
-      const applied = await applyIngestOutcome(db, event.id, documentId, outcome);
+      const applied = await documents.applyIngestOutcome(event.id, documentId, outcome);
       logger.debug({ eventId: event.id, applied }, 'ingest result handled');
     },
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { authorize } from '../../../lib/policy.js';
 import { defineEvent } from '../../../lib/typed-events.js';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
@@ -5,14 +6,7 @@ import { actorOf } from './actor.js';
 import { toConnection } from '../paging/connection.js';
 import type { OperationsContext } from '../context.js';
 import { decodeCursor } from '../paging/cursor.js';
-import {
-  countDocuments,
-  createDocument,
-  listDocuments,
-  maxDocumentLength,
-  type DocumentRow,
-  type DocumentStatus,
-} from '../store/index.js';
+import { maxDocumentLength, type DocumentRow, type DocumentStatus } from '../store/index.js';
 import { checkPageSize } from '../rules/validation.js';
 import { checkOptionalText, checkText } from '../../../lib/text-input.js';
 
@@ -39,10 +33,10 @@ export const documentResolvers = {
       authorize(ctx.viewer, 'document.read');
       const first = checkPageSize(args.first ?? 20);
       const after = decodeCursor(args.after);
-      const rows = first === 0 ? [] : await listDocuments(ctx.db, args.status, first + 1, after);
+      const rows = first === 0 ? [] : await ctx.stores.documents.listDocuments(args.status, first + 1, after);
       return {
         ...toConnection(rows, first, (row) => ({ at: row.createdAt, id: row.id })),
-        totalCount: () => countDocuments(ctx.db, args.status),
+        totalCount: () => ctx.stores.documents.countDocuments(args.status),
       };
     },
   },
@@ -51,13 +45,13 @@ export const documentResolvers = {
       const actor = actorOf(authorize(ctx.viewer, 'document.ingest'));
       const content = checkText(input.content, 'content', maxDocumentLength);
       const row = {
+        id: randomUUID(),
         filename: checkText(input.filename, 'filename', 300),
         title: checkOptionalText(input.title, 'title', 500),
         source: checkOptionalText(input.source, 'source', 1000),
       };
-      const created = await createDocument(ctx.db, actor, row, toIngestEvent(ctx.services.streamPrefix, content));
-      await ctx.services.publishNow([`ingest:${created.id}:${created.ingestAttempt}`]);
-      return created;
+      // the store of the stage publishes the ingest request once it is committed
+      return ctx.stores.documents.createDocument(actor, row, toIngestEvent(ctx.services.streamPrefix, content));
     },
   },
   Document: {

@@ -30,7 +30,7 @@ interface Readable<Row> {
 }
 
 /** The rows, or an error naming the first record that cannot be read as it is (the migration report lists it too). */
-function rowsOf<Row>(kind: string, items: readonly Readable<Row>[]): Row[] {
+export function rowsOf<Row>(kind: string, items: readonly Readable<Row>[]): Row[] {
   return items.map((item) => {
     if (item.row) return item.row;
     const problems = item.problems.map((problem) => `${problem.field} ${problem.reason}`).join('; ');
@@ -43,25 +43,42 @@ const chronological = (a: MessageRow, b: MessageRow) => (a.sessionId < b.session
 const beforeCursor = (after: KeysetCursor | undefined) => (row: SessionRow) => !after || compareInstants(row.lastActivity, after.at) < 0 || (compareInstants(row.lastActivity, after.at) === 0 && row.id < after.id);
 const afterCursor = (after: KeysetCursor | undefined) => (row: MessageRow) => !after || compareInstants(row.createdAt, after.at) > 0 || (compareInstants(row.createdAt, after.at) === 0 && row.id > after.id);
 
+export type LegacyTransaction = Parameters<Parameters<typeof writeLegacy>[1]>[0];
+export interface LegacyWrite<Row> {
+  row: Row;
+  aggregate: string;
+  change: Change;
+  audit: AuditEntry;
+  events?: ChangeEnvelope['events'];
+}
+
+/**
+ * One write transaction with its change record (always: it carries the audit entry and events),
+ * handed to the relay after commit. `work` returning a row alone: nothing changed, nothing recorded.
+ */
+export function legacyWriter(driver: Driver, feed: PostgresChangeFeed) {
+  return async <Row>(domain: MigrationDomain, actor: Actor, work: (tx: LegacyTransaction) => Promise<LegacyWrite<Row> | { unchanged: Row }>): Promise<Row> => {
+    const toPostgres = feed.dualWrites(domain);
+    const { row, envelope } = await writeLegacy(driver, async (tx) => {
+      const done = await work(tx);
+      if ('unchanged' in done) return { row: done.unchanged, envelope: undefined };
+      const envelope = newChange({ domain, aggregate: done.aggregate, change: done.change, audit: { actor, entry: done.audit }, events: done.events ?? [], toPostgres });
+      await writeChangeNode(tx, envelope);
+      return { row: done.row, envelope };
+    });
+    if (envelope) feed.committed(envelope);
+    return row;
+  };
+}
+
 /** Sessions, messages and feedback in the legacy store, read and written as the legacy application did. */
 export function legacyStores(driver: Driver, format: LegacyFormat, resolveConcepts: ConceptResolver, feed: PostgresChangeFeed): { conversations: ConversationStore; feedback: FeedbackStore } {
   const patientSessions = async (filter: SessionFilter) =>
     rowsOf('session', await readPatientSessions(driver, filter.patientId, format.readTime)).filter((row) => !filter.status || row.status === filter.status);
 
-  /** One write transaction with its change record (always: it carries the audit entry and events), handed to the relay after commit. */
-  async function write<Row>(domain: MigrationDomain, actor: Actor, work: (tx: Parameters<Parameters<typeof writeLegacy>[1]>[0]) => Promise<{ row: Row; aggregate: string; change: Change; audit: AuditEntry; events?: ChangeEnvelope['events'] }>): Promise<Row> {
-    const toPostgres = feed.dualWrites(domain);
-    const { row, envelope } = await writeLegacy(driver, async (tx) => {
-      const done = await work(tx);
-      const envelope = newChange({ domain, aggregate: done.aggregate, change: done.change, audit: { actor, entry: done.audit }, events: done.events ?? [], toPostgres });
-      await writeChangeNode(tx, envelope);
-      return { row: done.row, envelope };
-    });
-    feed.committed(envelope);
-    return row;
-  }
+  const write = legacyWriter(driver, feed);
 
-  async function lockedSession(tx: Parameters<Parameters<typeof writeLegacy>[1]>[0], id: string): Promise<SessionRow> {
+  async function lockedSession(tx: LegacyTransaction, id: string): Promise<SessionRow> {
     const locked = await lockSessionNode(tx, id, format);
     if (!locked) throw notFound('Session', id);
     return rowsOf('session', [locked])[0] as SessionRow;

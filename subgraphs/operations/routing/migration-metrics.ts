@@ -87,12 +87,12 @@ export function registerMigrationMetrics(registry: Registry, deps: { db: Databas
 
   const latency = new Histogram({
     name: 'migration_store_request_seconds',
-    help: 'Reads and writes of conversations and feedback, by store',
+    help: 'Reads and writes of conversations, feedback and documents, by store',
     labelNames: ['domain', 'store', 'kind', 'outcome'],
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
-  const writes = new Set(['startSession', 'updateSession', 'postMessage', 'submitFeedback']);
+  const writes = new Set(['startSession', 'updateSession', 'postMessage', 'submitFeedback', 'createDocument', 'applyIngestOutcome']);
   const timed = <T extends object>(target: T, domain: MigrationDomain, store: string): T =>
     Object.fromEntries(
       Object.entries(target).map(([name, value]) => {
@@ -114,5 +114,5 @@ export function registerMigrationMetrics(registry: Registry, deps: { db: Databas
         ];
       }),
     ) as T;
-  return { timeStores: (store, set) => ({ conversations: timed(set.conversations, 'sessions', store), feedback: timed(set.feedback, 'feedback', store) }) };
+  return { timeStores: (store, set) => ({ conversations: timed(set.conversations, 'sessions', store), feedback: timed(set.feedback, 'feedback', store), documents: timed(set.documents, 'documents', store) }) };
 }

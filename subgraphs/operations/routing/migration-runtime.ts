@@ -8,6 +8,7 @@ import { knowledgeConceptResolver } from '../../../migration/knowledge-concepts.
 import { createLegacyDriver, pingLegacy } from '../../../migration/legacy/driver.js';
 import { ensureLegacyIndexes } from '../../../migration/legacy/indexes.js';
 import { legacyFormat } from '../../../migration/legacy/legacy-format.js';
+import type { ChangeEnvelope } from '../../../migration/changes.js';
 import { startDualWriteRelay, type DualWriteRelay } from '../../../migration/relay/dual-write-relay.js';
 import { migrationDomains, stagePlan, type MigrationDomain } from '../../../migration/stages/stage-rules.js';
 import { ensureStages } from '../../../migration/stages/initial-stages.js';
@@ -16,7 +17,9 @@ import { startStageWatcher, stagesEpoch, type StageWatcher } from '../../../migr
 import { enqueueLegacyChange } from '../../../migration/store/change-queue.js';
 import type { StageChangeContext } from '../../../migration/store/stage-store.js';
 import type { Database } from '../store/index.js';
+import { legacyDocumentStore } from './legacy-documents.js';
 import { legacyStores } from './legacy-stores.js';
+import { postgresDocumentStore } from './postgres-documents.js';
 import { registerMigrationMetrics } from './migration-metrics.js';
 import { postgresStores } from './postgres-stores.js';
 import { routedStores, type StoreSet } from './routed-stores.js';
@@ -84,8 +87,10 @@ export async function startMigrationRuntime(config: Config, deps: MigrationRunti
   const relay = startDualWriteRelay({ db, driver: legacyDriver, redis, format, logger, intervalMs: deps.relayIntervalMs ?? config.migration.relayIntervalMs, dualWriting: () => migrationDomains.some(dualWrites) });
   const recorder = createShadowRecorder(db, { registry: deps.registry, logger, flushMs: 5000 });
   const shadow = createShadowReader(recorder, { timeoutMs: config.migration.shadowTimeoutMs, maxInFlight: config.migration.shadowMaxInFlight, logger });
-  const postgres = postgresStores(db, { dualWrites, enqueue: enqueueLegacyChange, committed: (envelope) => relay.postgresCommitted(envelope) }, deps.publishNow);
-  const legacy = legacyStores(legacyDriver, format, concepts.resolve, { dualWrites, committed: (envelope) => relay.legacyCommitted(envelope) });
+  const queue = { dualWrites, enqueue: enqueueLegacyChange, committed: (envelope: ChangeEnvelope) => relay.postgresCommitted(envelope) };
+  const feed = { dualWrites, committed: (envelope: ChangeEnvelope) => relay.legacyCommitted(envelope) };
+  const postgres = { ...postgresStores(db, queue, deps.publishNow), documents: postgresDocumentStore(db, queue, deps.publishNow) };
+  const legacy = { ...legacyStores(legacyDriver, format, concepts.resolve, feed), documents: legacyDocumentStore(legacyDriver, format, concepts.resolve, feed) };
   return {
     stores: routedStores({ stage: (domain) => stages.stage(domain), postgres: metrics?.timeStores('postgres', postgres) ?? postgres, legacy: metrics?.timeStores('legacy', legacy) ?? legacy, shadow, catchUp: (aggregate, into) => relay.catchUp(aggregate, into) }),
     stages,

@@ -2,6 +2,11 @@ import type { KeysetCursor } from '../paging/cursor.js';
 import type { FeedbackLimits } from '../rules/feedback-limits.js';
 import type {
   Actor,
+  DocumentQualityRow,
+  DocumentRow,
+  DocumentStatus,
+  IngestOutcome,
+  NewDocument,
   FeedbackRow,
   MessageHitRow,
   MessageRow,
@@ -68,3 +73,20 @@ export interface FeedbackWrites {
 }
 
 export type FeedbackStore = FeedbackReads & FeedbackWrites;
+
+export interface DocumentReads {
+  documentsByIds(ids: readonly string[]): Promise<DocumentRow[]>;
+  qualityByDocumentIds(ids: readonly string[]): Promise<DocumentQualityRow[]>;
+  /** Newest first; up to `limit` rows after the cursor. */
+  listDocuments(status: DocumentStatus | null | undefined, limit: number, after?: KeysetCursor): Promise<DocumentRow[]>;
+  countDocuments(status: DocumentStatus | null | undefined): Promise<number>;
+}
+
+export interface DocumentWrites {
+  /** The document (pending) with its ingest request event. */
+  createDocument(actor: Actor, input: NewDocument, toEvent: (row: DocumentRow) => OutboxEvent): Promise<DocumentRow>;
+  /** Applies a result of ingestion once in effect; false when it was applied already or names no document. */
+  applyIngestOutcome(eventId: string, documentId: string, outcome: IngestOutcome): Promise<boolean>;
+}
+
+export type DocumentStore = DocumentReads & DocumentWrites;

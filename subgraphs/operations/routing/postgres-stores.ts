@@ -32,13 +32,12 @@ export interface LegacyChangeQueue {
   committed(envelope: ChangeEnvelope): void;
 }
 
-/** The stores of sessions, messages and feedback in PostgreSQL, recording their changes for the legacy store while it receives writes. */
-export function postgresStores(db: Database, queue: LegacyChangeQueue, publishNow: (eventIds: readonly string[]) => Promise<void>): { conversations: ConversationStore; feedback: FeedbackStore } {
-  /**
-   * Runs one write; while the domain dual-writes, its change is queued inside the write's
-   * transaction and handed to the relay after commit.
-   */
-  async function write<Row, Written = Row>(domain: MigrationDomain, actor: Actor, describe: (written: Written) => { aggregate: string; change: Change }, run: (within?: WithinChange<Written>) => Promise<Row>): Promise<Row> {
+/**
+ * Runs one write; while the domain dual-writes, its change is queued inside the write's
+ * transaction and handed to the relay after commit.
+ */
+export function postgresWriter(queue: LegacyChangeQueue) {
+  return async <Row, Written = Row>(domain: MigrationDomain, actor: Actor, describe: (written: Written) => { aggregate: string; change: Change }, run: (within?: WithinChange<Written>) => Promise<Row>): Promise<Row> => {
     if (!queue.dualWrites(domain)) return run();
     let queued: ChangeEnvelope | undefined;
     const result = await run(async (tx, row, audit) => {
@@ -47,7 +46,12 @@ export function postgresStores(db: Database, queue: LegacyChangeQueue, publishNo
     });
     if (queued) queue.committed(queued);
     return result;
-  }
+  };
+}
+
+/** The stores of sessions, messages and feedback in PostgreSQL, recording their changes for the legacy store while it receives writes. */
+export function postgresStores(db: Database, queue: LegacyChangeQueue, publishNow: (eventIds: readonly string[]) => Promise<void>): { conversations: ConversationStore; feedback: FeedbackStore } {
+  const write = postgresWriter(queue);
   const session = (row: SessionRow) => ({ aggregate: row.id, change: { kind: 'session.upsert', session: row } as const });
   const conversations: ConversationStore = {
     sessionsByIds: (ids) => findSessionsByIds(db, ids),

@@ -1,13 +1,15 @@
 import { compareInstants } from '../../../lib/precise-time.js';
 import { readStore, stagePlan, type DomainStage, type MigrationDomain, type Store } from '../../../migration/stages/stage-rules.js';
 import type { MessageRow } from '../store/index.js';
-import type { ConversationStore, FeedbackStore } from './ports.js';
+import type { ConversationStore, DocumentStore, FeedbackStore } from './ports.js';
+import { routedDocuments } from './routed-documents.js';
 import { compareRows, type ShadowReader } from './shadow-reads.js';
 
 /** Both stores' implementations of the ports. */
 export interface StoreSet {
   conversations: ConversationStore;
   feedback: FeedbackStore;
+  documents: DocumentStore;
 }
 
 export interface RoutingOptions {
@@ -145,5 +147,6 @@ export function routedStores(options: RoutingOptions): StoreSet {
     },
     submitFeedback: (actor, input, limits, toEvent) => authoritative('feedback').feedback.submitFeedback(actor, input, limits, toEvent),
   };
-  return { conversations, feedback };
+  const documents = routedDocuments({ stage: options.stage, postgres: options.postgres.documents, legacy: options.legacy.documents, shadow: options.shadow, catchUp: options.catchUp });
+  return { conversations, feedback, documents };
 }

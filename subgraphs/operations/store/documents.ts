@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { KeysetCursor } from '../paging/cursor.js';
-import { writeAudit, type Actor } from './audit.js';
+import { writeAudit, type Actor, type WithinChange } from './audit.js';
 import type { Database, Executor } from './db.js';
 import { countWhere, newestFirst } from './paging.js';
 import { enqueueEvent, type OutboxEvent } from './outbox.js';
@@ -31,23 +31,35 @@ export function countDocuments(db: Executor, status: DocumentStatus | null | und
 }
 
 export interface NewDocument {
+  id: string;
   filename: string;
   title: string | null;
   source: string | null;
 }
 
+/** A document's state: what a dual-write change carries. */
+export interface DocumentState {
+  document: DocumentRow;
+  quality: DocumentQualityRow | null;
+}
+
 /** The row (PENDING), its audit entry and the ingest request event, in one transaction. */
-export function createDocument(db: Database, actor: Actor, input: NewDocument, toEvent: (row: DocumentRow) => OutboxEvent): Promise<DocumentRow> {
+export function createDocument(db: Database, actor: Actor, input: NewDocument, toEvent: (row: DocumentRow) => OutboxEvent, within?: WithinChange<DocumentState>): Promise<DocumentRow> {
   return db.transaction(async (tx) => {
     const [created] = await tx.insert(documents).values(input).returning();
     if (!created) throw new Error('INSERT INTO documents returned no row');
-    await writeAudit(tx, actor, { action: 'document.ingest', entityType: 'document', entityId: created.id, newValue: created });
+    const audit = { action: 'document.ingest', entityType: 'document', entityId: created.id, newValue: created };
+    await writeAudit(tx, actor, audit);
     await enqueueEvent(tx, toEvent(created));
+    await within?.(tx, { document: created, quality: null }, audit);
     return created;
   });
 }
 
 export type QualityScores = Omit<DocumentQualityRow, 'documentId' | 'assessedAt'>;
+
+/** Who changes a document when ingestion reports (the audit's actor). */
+export const ingestionActor: Actor = { sub: 'service:search-ingestion', role: 'service' };
 
 /** What a result event of the search subgraph does to a document. */
 export type IngestOutcome =
@@ -60,8 +72,21 @@ export type IngestOutcome =
  * transaction, so a redelivery changes nothing. A late `started` never reopens a finished
  * document. Returns false when the event was already applied or names no known document.
  */
-export function applyIngestOutcome(db: Database, eventId: string, documentId: string, outcome: IngestOutcome): Promise<boolean> {
+export function applyIngestOutcome(db: Database, eventId: string, documentId: string, outcome: IngestOutcome, within?: WithinChange<DocumentState>): Promise<boolean> {
   return db.transaction(async (tx) => {
+    const announce = async (applied: boolean) => {
+      if (!applied) return false;
+      const [document] = await findDocumentsByIds(tx, [documentId]);
+      const [quality] = await findQualityByDocumentIds(tx, [documentId]);
+      if (!document) return false;
+      const audit = { action: `document.ingest.${outcome.kind}`, entityType: 'document', entityId: documentId, newValue: document };
+      await writeAudit(tx, ingestionActor, audit);
+      await within?.(tx, { document, quality: quality ?? null }, audit);
+      return true;
+    };
+    // a result for a document this store does not hold (yet: its creation is on its way from the other store) stays unclaimed
+    const [known] = await tx.select({ id: documents.id }).from(documents).where(eq(documents.id, documentId)).for('update');
+    if (!known) return false;
     const fresh = await tx.execute(sql`INSERT INTO processed_events (event_id) VALUES (${eventId}) ON CONFLICT DO NOTHING RETURNING event_id`);
     if (fresh.rows.length === 0) return false;
     const now = sql`now()`;
@@ -71,7 +96,7 @@ export function applyIngestOutcome(db: Database, eventId: string, documentId: st
         .set({ status: 'processing', updatedAt: now })
         .where(and(eq(documents.id, documentId), eq(documents.status, 'pending')))
         .returning({ id: documents.id });
-      return updated.length > 0;
+      return announce(updated.length > 0);
     }
     if (outcome.kind === 'failed') {
       const updated = await tx
@@ -79,7 +104,7 @@ export function applyIngestOutcome(db: Database, eventId: string, documentId: st
         .set({ status: 'failed', failureReason: outcome.reason, updatedAt: now })
         .where(eq(documents.id, documentId))
         .returning({ id: documents.id });
-      return updated.length > 0;
+      return announce(updated.length > 0);
     }
     const updated = await tx
       .update(documents)
@@ -89,7 +114,7 @@ export function applyIngestOutcome(db: Database, eventId: string, documentId: st
     if (updated.length === 0) return false;
     const values = { documentId, ...outcome.quality, assessedAt: new Date() };
     await tx.insert(documentQuality).values(values).onConflictDoUpdate({ target: documentQuality.documentId, set: values });
-    return true;
+    return announce(true);
   });
 }
 
@@ -108,7 +133,10 @@ export async function copyDocuments(tx: Executor, rows: readonly { document: Doc
       : await insert
           .onConflictDoUpdate({
             target: documents.id,
-            set: { filename: excluded('filename'), title: excluded('title'), source: excluded('source'), status: excluded('status'), chunkCount: excluded('chunk_count'), createdAt: excluded('created_at'), updatedAt: sql`now()` },
+            set: {
+              filename: excluded('filename'), title: excluded('title'), source: excluded('source'), status: excluded('status'), chunkCount: excluded('chunk_count'),
+              ingestAttempt: excluded('ingest_attempt'), failureReason: excluded('failure_reason'), createdAt: excluded('created_at'), updatedAt: excluded('updated_at'),
+            },
           })
           .returning({ id: documents.id })
   ).map((row) => row.id);

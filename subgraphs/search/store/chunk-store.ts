@@ -44,7 +44,9 @@ export interface ScoredChunk {
 }
 
 export function createChunkStore(client: QdrantClient, collection: string) {
+  /** A collection not created yet holds no points. */
   async function* scrollPages(filter: Schemas['Filter'] | undefined, pageSize: number): AsyncGenerator<ChunkPoint[]> {
+    if (!(await callQdrant(() => client.collectionExists(collection))).exists) return;
     for (let offset: string | number | undefined; ; ) {
       const page = await callQdrant(() => client.scroll(collection, { limit: pageSize, with_payload: true, with_vector: false, ...(filter ? { filter } : {}), ...(offset === undefined ? {} : { offset }) }));
       yield page.points.map(toChunkPoint);
