@@ -97,7 +97,7 @@ describe('backfill and verification of a legacy dataset', () => {
     const last = await runMigrate(world.env, ['backfill', 'all', '--json']);
     // 1: records were reported (the dataset has records PostgreSQL refuses)
     expect(last.code, last.stderr).toBe(1);
-    expect((JSON.parse(last.stdout) as { domain: string; status: string }[]).map((row) => [row.domain, row.status])).toEqual([['sessions', 'finished'], ['feedback', 'finished']]);
+    expect((JSON.parse(last.stdout) as { domain: string; status: string }[]).map((row) => [row.domain, row.status])).toEqual([['sessions', 'finished'], ['feedback', 'finished'], ['documents', 'finished']]);
     const resumed = await verifyAll();
     expect(resumed.map((report) => report.consistent)).toEqual([true, true]);
     expect(aggregates(resumed)).toEqual(aggregates(uninterrupted));
