@@ -11,6 +11,16 @@ const layer = z.enum(['PERCEPTION', 'SEMANTIC', 'REASONING', 'APPLICATION']);
 const entityType = z.enum(['DISEASE', 'TREATMENT', 'SYMPTOM', 'TEST', 'DRUG', 'GENE', 'PATHWAY', 'ORGANIZATION', 'STUDY']);
 const score = z.number().min(0).max(1).nullish();
 
+/** A document's quality scores, 0 to 1 each (unknown: null): what ingestion reports, and what a document's changes carry. */
+export const documentQualityScores = z.object({
+  informationDensity: score,
+  structuralClarity: score,
+  entityCoherence: score,
+  contextSufficiency: score,
+  contextualRelevancy: score,
+  compositeScore: score,
+});
+
 /** The streams, named after EVENT_STREAM_PREFIX: `<prefix>:<name>`. */
 export const streams = {
   feedback: 'feedback',
@@ -81,16 +91,7 @@ export const eventContracts = {
     payload: z.object({
       documentId: z.string().min(1),
       chunkCount: z.number().int().min(0).optional(),
-      quality: z
-        .object({
-          informationDensity: score,
-          structuralClarity: score,
-          entityCoherence: score,
-          contextSufficiency: score,
-          contextualRelevancy: score,
-          compositeScore: score,
-        })
-        .optional(),
+      quality: documentQualityScores.optional(),
     }),
   },
   'document.ingest.failed': {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { exactIso, parseInstant, type PreciseDate } from '../lib/precise-time.js';
-import { isEventType } from '../lib/event-contracts.js';
+import { documentQualityScores, isEventType } from '../lib/event-contracts.js';
 import type { OutgoingEvent } from '../lib/typed-events.js';
 import type { Actor, AuditEntry, DocumentQualityRow, DocumentRow, FeedbackRow, MessageRow, SessionRow } from '../subgraphs/operations/store/index.js';
 import type { MigrationDomain } from './stages/stage-rules.js';
@@ -102,17 +102,7 @@ const documentRow = z.object({
   updatedAt: instant,
 });
 
-const score = z.number().nullable();
-const qualityRow = z.object({
-  documentId: z.string(),
-  informationDensity: score,
-  structuralClarity: score,
-  entityCoherence: score,
-  contextSufficiency: score,
-  contextualRelevancy: score,
-  compositeScore: score,
-  assessedAt: instant,
-});
+const qualityRow = documentQualityScores.extend({ documentId: z.string(), assessedAt: instant });
 
 const change = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('session.upsert'), session: sessionRow }),
