@@ -53,8 +53,9 @@ export interface LegacyWrite<Row> {
 }
 
 /**
- * One write transaction with its change record (always: it carries the audit entry and events),
- * handed to the relay after commit. `work` returning a row alone: nothing changed, nothing recorded.
+ * One write transaction with its change record (which carries the audit entry and events),
+ * handed to the relay after commit. `work` returning `{ unchanged }`: nothing changed, so nothing
+ * is recorded.
  */
 export function legacyWriter(driver: Driver, feed: PostgresChangeFeed) {
   return async <Row>(domain: MigrationDomain, actor: Actor, work: (tx: LegacyTransaction) => Promise<LegacyWrite<Row> | { unchanged: Row }>): Promise<Row> => {
