@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishStageEpoch } from '../../lib/stage-epoch.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
 import { postGraphQL, startFixtureWorld, type FixtureWorld } from './support.js';
 
@@ -72,5 +74,28 @@ describe('gateway response cache', () => {
     const hits = Number(/gateway_response_cache_lookups_total\{result="hit"\} (\d+)/.exec(text)?.[1]);
     const misses = Number(/gateway_response_cache_lookups_total\{result="miss"\} (\d+)/.exec(text)?.[1]);
     expect([hits, misses]).toEqual([2, 7]);
+  });
+
+  // after the metrics case: it counts this file's lookups before it
+  it('never serves an answer cached before a migration stage change, on any replica', async () => {
+    const id = `${world.id}s2`;
+    await ask(replicaA, world.tokens.clinician, id);
+    expect((await ask(replicaB, world.tokens.clinician, id)).headers.get('x-cache')).toBe('HIT');
+    // what an operations replica announces when a stage changes (lib/stage-epoch)
+    const redis = new Redis(world.config.redis.url);
+    try {
+      await publishStageEpoch(redis, world.config.eventStreamPrefix, `${Date.now()}|sessions:live:1`);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the announcement reaches both replicas
+      // B held the answer in its own memory too: neither copy is served, the subgraph answers again, and that answer is shared
+      expect((await ask(replicaB, world.tokens.clinician, id)).headers.get('x-cache')).toBe('MISS');
+      expect((await ask(replicaA, world.tokens.clinician, id)).headers.get('x-cache')).toBe('HIT');
+      // an older epoch announced late changes nothing: the answers cached under the newer one stay
+      await publishStageEpoch(redis, world.config.eventStreamPrefix, '1|sessions:legacy:1');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await ask(replicaA, world.tokens.clinician, id)).headers.get('x-cache')).toBe('HIT');
+    } finally {
+      await redis.del(`${world.config.eventStreamPrefix}:migration:stage-epoch`);
+      redis.disconnect();
+    }
   });
 });

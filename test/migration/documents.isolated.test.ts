@@ -5,7 +5,7 @@ import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestDomain } from '../../migration/archive/domain-graph.js';
 import { backfillDomain } from '../../migration/backfill/domain-backfills.js';
-import { knowledgeConcepts, writeLegacyDataset, type WrittenDataset } from '../../migration/legacy/dataset/write-dataset.js';
+import { writeLegacyDataset, type WrittenDataset } from '../../migration/legacy/dataset/write-dataset.js';
 import { writeLegacy } from '../../migration/legacy/driver.js';
 import { reportedRecords } from '../../migration/store/backfill-store.js';
 import { openMigrationToolkit, type MigrationToolkit } from '../../migration/toolkit.js';
@@ -25,13 +25,20 @@ describe('the documents domain, legacy → PostgreSQL and Qdrant', () => {
   let world: MigrationWorld;
   let kit: MigrationToolkit;
   let written: WrittenDataset;
+  let concepts: { ids: string[]; names: string[] } | undefined;
   const migrate = (...args: string[]) => runMigrate(world.env, args);
   const quirky = ['doc:blank-filename', 'doc:score-above-one', 'doc:unknown-status', 'doc:repeated-sequence', 'doc:chunk-without-text'];
 
   beforeAll(async () => {
     world = await startMigrationWorld('documents');
     kit = await openMigrationToolkit(world.config);
-    written = await writeLegacyDataset(world.legacy, { tag: `docs-${world.run}`, seed: 21, sessions: 200, concepts: await knowledgeConcepts(world.legacy) });
+    // entities of the test's own, so that mentions resolve whatever else the knowledge graph holds now
+    concepts = { ids: [`test-docs-${world.run}-1`, `test-docs-${world.run}-2`], names: [`Docs test disease ${world.run}`, `Docs test drug ${world.run}`] };
+    await kit.knowledge.executeQuery(
+      `UNWIND range(0, 1) AS n CREATE (e:Entity:MedicalEntity {id: $ids[n], name: $names[n], type: 'DISEASE', layer: 'SEMANTIC', confidence: 0.9})`,
+      { ids: concepts.ids, names: concepts.names },
+    );
+    written = await writeLegacyDataset(world.legacy, { tag: `docs-${world.run}`, seed: 21, sessions: 200, concepts });
     // one document of each kind the generator makes rarely
     await writeLegacy(world.legacy, (tx) =>
       tx.run(
@@ -54,8 +61,9 @@ describe('the documents domain, legacy → PostgreSQL and Qdrant', () => {
     );
   }, 240_000);
   afterAll(async () => {
-    await kit?.close();
     await world?.stop();
+    if (concepts) await kit?.knowledge.executeQuery('MATCH (e:MedicalEntity) WHERE e.id IN $ids DETACH DELETE e', { ids: concepts.ids });
+    await kit?.close();
   });
 
   it('moves every document with its chunks and quality, or names it with the reason; a second run changes nothing', async () => {

@@ -32,9 +32,13 @@ describe('migration metrics', () => {
     const read = await world.gql(`query($id: ID!) { session(id: $id) { id messages(first: 5) { edges { node { id } } } } }`, { id: sessionId }, clinician);
     expect(read.errors).toBeUndefined();
     await waitForRelay(world);
-    // the status figures are read at most every 10 s
-    await new Promise((resolve) => setTimeout(resolve, 10_500));
-    const after = await scrape();
+    // the status figures are read in the background, at most every 10 s: scraped until they show the writes
+    let after = await scrape();
+    for (let waited = 0; value(after, 'migration_records{domain="sessions",kind="messages",store="postgres"}') !== 1; waited += 250) {
+      if (waited > 15_000) throw new Error('the status figures did not follow the writes within 15 s');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      after = await scrape();
+    }
     // legacy decides at dual_write: both writes went there, and the relay wrote PostgreSQL (not through the routed stores)
     expect(writes(after, 'legacy') - writes(before, 'legacy')).toBe(2);
     expect(writes(after, 'postgres') - writes(before, 'postgres')).toBe(0);

@@ -9,7 +9,8 @@ import type { StoreSet } from './routed-stores.js';
 /**
  * The move's figures for Prometheus: the stage each domain is routed by in this process, what
  * `migrationStatus` shows (records in each store, changes waiting and their age, the last
- * backfill and verification; read at most every 10 s, whatever the scrape rate), and the time
+ * backfill and verification; read in the background at most every 10 s, whatever the scrape
+ * rate), and the time
  * of every read and write of each store. Labels are bounded: domain, store, kind, outcome.
  */
 
@@ -38,22 +39,30 @@ export function registerMigrationMetrics(registry: Registry, deps: { db: Databas
     },
   });
 
-  let cached: { at: number; statuses: Promise<DomainStatus[]> } | undefined;
+  // a scrape never waits for the stores: it shows the last figures read, and starts reading anew when they are old
+  let latest: DomainStatus[] = [];
+  let readAt = 0;
+  let reading = false;
   const statuses = () => {
-    if (!cached || Date.now() - cached.at > statusTtlMs) {
-      const read = migrationStatus(deps.db, deps.legacyDriver);
-      cached = { at: Date.now(), statuses: read };
-      // a failed read is not kept: the next scrape tries again
-      read.catch(() => (cached = undefined));
+    if (!reading && Date.now() - readAt > statusTtlMs) {
+      reading = true;
+      migrationStatus(deps.db, deps.legacyDriver)
+        .then((read) => {
+          latest = read;
+          readAt = Date.now();
+        })
+        // a failed read keeps the last figures: the next scrape tries again
+        .catch(() => undefined)
+        .finally(() => (reading = false));
     }
-    return cached.statuses;
+    return latest;
   };
   const statusGauge = (name: string, help: string, labelNames: string[], set: (gauge: Gauge, status: DomainStatus) => void) =>
     new Gauge({
       name, help, labelNames, registers,
-      async collect() {
+      collect() {
         this.reset();
-        for (const status of await statuses().catch(() => [])) set(this, status);
+        for (const status of statuses()) set(this, status);
       },
     });
   statusGauge('migration_records', 'Records of each kind in each store (legacy missing while it cannot be reached)', ['domain', 'kind', 'store'], (gauge, status) => {
