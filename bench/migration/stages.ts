@@ -17,11 +17,15 @@ import { prepareBenchConfig } from '../operations/bench-database.js';
 /**
  * Migration benchmark (not a test), at 10,000 sessions and about 200,000 messages in both
  * stores (a generated legacy dataset, backfilled): the write latency of startSession,
- * postMessage and submitFeedback at `legacy`, `dual_write` and `complete`, and the seed's
+ * postMessage and submitFeedback at `legacy`, `dual_write` and `complete` (from `--clients N`
+ * writers at once, default 1), and the seed's
  * section 3.3 reads from legacy and from PostgreSQL, measured at the operations subgraph.
  */
 const tag = 'bench-stages';
 const writes = 150;
+const clientsFlag = process.argv.indexOf('--clients');
+/** Writers at once (`--clients N`, default 1): write latency under concurrent load. */
+const clients = clientsFlag >= 0 ? Math.max(1, Number(process.argv[clientsFlag + 1]) || 1) : 1;
 const reads = 100;
 const base = await prepareBenchConfig('migration');
 const config = loadConfig({ ...process.env, DATABASE_URL: base.postgres.url, EVENT_STREAM_PREFIX: 'bench-stages', OPERATIONS_VIEW_REFRESH_SECONDS: '0', LOG_LEVEL: 'warn', SUBGRAPH_RATE_LIMIT: '1000000', FEEDBACK_LIMIT_PER_PATIENT_PER_DAY: '100000', FEEDBACK_LIMIT_PER_ENTITY_PER_DAY: '100000' });
@@ -71,14 +75,19 @@ const p95: Record<string, Record<string, number>> = {};
 for (const round of ['warm-up', 'measured'] as const) for (const stage of ['legacy', 'dual_write', 'complete'] as const) {
   await setStage(stage);
   const samples = { startSession: [] as number[], postMessage: [] as number[], submitFeedback: [] as number[] };
-  for (let n = 0; n < writes + 10; n += 1) {
-    const keep = n >= 10 ? samples : { startSession: [], postMessage: [], submitFeedback: [] };
-    const { startSession } = (await timed(keep.startSession, () => gql<{ startSession: { id: string } }>('mutation($p: ID!) { startSession(input: { patientId: $p, title: "Bench" }) { id } }', { p: `bench-writer-${n % 20}` }))) as { startSession: { id: string } };
-    await timed(keep.postMessage, () => gql('mutation($s: ID!) { postMessage(input: { sessionId: $s, role: USER, content: "Is methotrexate safe with my kidneys?" }) { id } }', { s: startSession.id }));
-    const responseId = `bench-${stage}-${n}-${Date.now()}`;
-    await gql('mutation($s: ID!, $r: ID!) { postMessage(input: { sessionId: $s, role: ASSISTANT, content: "Usually, with monitoring.", responseId: $r, confidence: 0.8 }) { id } }', { s: startSession.id, r: responseId });
-    await timed(keep.submitFeedback, () => gql('mutation($r: ID!) { submitFeedback(input: { responseId: $r, rating: 4, feedbackType: HELPFUL }) { id } }', { r: responseId }));
-  }
+  // `clients` callers at once, each its own sequence of writes (the first 10 of the run are not timed)
+  let next = 0;
+  const writer = async () => {
+    for (let n = next++; n < writes + 10; n = next++) {
+      const keep = n >= 10 ? samples : { startSession: [], postMessage: [], submitFeedback: [] };
+      const { startSession } = (await timed(keep.startSession, () => gql<{ startSession: { id: string } }>('mutation($p: ID!) { startSession(input: { patientId: $p, title: "Bench" }) { id } }', { p: `bench-writer-${n % 20}` }))) as { startSession: { id: string } };
+      await timed(keep.postMessage, () => gql('mutation($s: ID!) { postMessage(input: { sessionId: $s, role: USER, content: "Is methotrexate safe with my kidneys?" }) { id } }', { s: startSession.id }));
+      const responseId = `bench-${stage}-${n}-${Date.now()}`;
+      await gql('mutation($s: ID!, $r: ID!) { postMessage(input: { sessionId: $s, role: ASSISTANT, content: "Usually, with monitoring.", responseId: $r, confidence: 0.8 }) { id } }', { s: startSession.id, r: responseId });
+      await timed(keep.submitFeedback, () => gql('mutation($r: ID!) { submitFeedback(input: { responseId: $r, rating: 4, feedbackType: HELPFUL }) { id } }', { r: responseId }));
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, writer));
   if (round === 'warm-up') continue;
   p95[stage] = {};
   for (const [operation, values] of Object.entries(samples)) {
@@ -86,7 +95,7 @@ for (const round of ['warm-up', 'measured'] as const) for (const stage of ['lega
     writeRows.push(`| ${operation} | ${stage} | ${percentile(values, 0.5).toFixed(1)} | ${percentile(values, 0.95).toFixed(1)} |`);
   }
 }
-console.log(`\nwrites (${writes} each, ms at the operations subgraph)\n| operation | stage | p50 | p95 |\n|---|---|---:|---:|\n${writeRows.join('\n')}`);
+console.log(`\nwrites (${writes} each from ${clients} ${clients === 1 ? 'client' : 'clients at once'}, ms at the operations subgraph)\n| operation | stage | p50 | p95 |\n|---|---|---:|---:|\n${writeRows.join('\n')}`);
 for (const operation of ['startSession', 'postMessage', 'submitFeedback']) {
   console.log(`dual-write overhead at p95, ${operation}: ${((p95.dual_write?.[operation] ?? 0) - (p95.legacy?.[operation] ?? 0)).toFixed(1)} ms (goal < 5 ms)`);
 }
