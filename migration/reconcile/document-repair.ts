@@ -3,6 +3,7 @@ import { documentChunkWriter } from '../backfill/document-backfill.js';
 import { writeLegacy } from '../legacy/driver.js';
 import { readDocumentsByIds, writeDocumentNodes, type MovedDocument } from '../legacy/document-nodes.js';
 import type { MigrationToolkit } from '../toolkit.js';
+import { inBatches } from '../batches.js';
 
 /**
  * Reconcile's repairs of documents, a whole document at a time (its row, quality and every
@@ -10,11 +11,10 @@ import type { MigrationToolkit } from '../toolkit.js';
  * Qdrant, or from them back to legacy as the legacy application would have written it.
  */
 
-const chunk = <T>(items: readonly T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
 export async function documentsToPostgres(kit: MigrationToolkit, documentIds: readonly string[]): Promise<void> {
   const writeChunks = documentChunkWriter(kit);
-  for (const ids of chunk([...new Set(documentIds)], 50)) {
+  for (const ids of inBatches([...new Set(documentIds)], 50)) {
     const moved = (await readDocumentsByIds(kit.legacy, ids, kit.format, kit.resolveConcepts)).flatMap((record) => (record.row ? [record.row] : []));
     await kit.db.transaction(async (tx) => {
       await copyDocuments(tx, moved, 'replace');
@@ -38,7 +38,7 @@ async function postgresDocuments(kit: MigrationToolkit, ids: readonly string[]):
 }
 
 export async function documentsToLegacy(kit: MigrationToolkit, documentIds: readonly string[]): Promise<void> {
-  for (const ids of chunk([...new Set(documentIds)], 50)) {
+  for (const ids of inBatches([...new Set(documentIds)], 50)) {
     const documents = await postgresDocuments(kit, ids);
     await writeLegacy(kit.legacy, async (tx) => {
       for (const moved of documents) await writeDocumentNodes(tx, moved, kit.format);

@@ -11,6 +11,7 @@ import type { MigrationToolkit } from '../toolkit.js';
 import { documentOfChunk, type RecordKind } from '../verify/record-forms.js';
 import { documentsToLegacy, documentsToPostgres } from './document-repair.js';
 import { verifyDomain, type VerificationReport } from '../verify/verify-domain.js';
+import { inBatches } from '../batches.js';
 
 /**
  * Repairs what a verification found, from the authoritative store of the domain's stage (documents
@@ -35,11 +36,10 @@ export interface ReconcileOutcome {
   verification: VerificationReport;
 }
 
-const chunk = <T>(items: readonly T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
 async function toPostgres(kit: MigrationToolkit, kind: RecordKind, missing: string[], differing: string[]): Promise<void> {
   if (kind === 'document' || kind === 'chunk') return documentsToPostgres(kit, [...missing, ...differing].map((id) => (kind === 'chunk' ? documentOfChunk(id) : id)));
-  for (const ids of chunk([...missing, ...differing], 200)) {
+  for (const ids of inBatches([...missing, ...differing], 200)) {
     if (kind === 'session') {
       const rows = (await readSessionsByIds(kit.legacy, ids, kit.format.readTime)).flatMap((record) => (record.row ? [record.row] : []));
       await kit.db.transaction(async (tx) => {
@@ -58,7 +58,7 @@ async function toPostgres(kit: MigrationToolkit, kind: RecordKind, missing: stri
 
 async function toLegacy(kit: MigrationToolkit, kind: RecordKind, ids: string[]): Promise<void> {
   if (kind === 'document' || kind === 'chunk') return documentsToLegacy(kit, ids.map((id) => (kind === 'chunk' ? documentOfChunk(id) : id)));
-  for (const part of chunk(ids, 200)) {
+  for (const part of inBatches(ids, 200)) {
     if (kind === 'session') {
       const rows = await findSessionsByIds(kit.db, part);
       await writeLegacy(kit.legacy, async (tx) => {

@@ -15,13 +15,13 @@ import { emptySide, scanPostgres, unreadable, type DomainSides, type VerifiedSto
 
 export type { DomainSides, StoreSide, VerifiedStores } from './side-parts.js';
 
-const pageSize = 1000;
-
 /**
  * Each store's side of a domain for the verification: a checksum of every record's form, and
  * the forms of chosen records. Legacy records that cannot be read as rows are listed as
  * unreadable (the backfill reports the same ones); orphans among them are named as such.
  */
+
+const pageSize = 1000;
 
 /** Feedback naming a session legacy no longer has moves without it: compare it so. */
 async function feedbackForms(driver: Driver, records: readonly LegacyFeedback[]): Promise<{ rows: FeedbackRow[]; unreadable: ReportedRecord[] }> {

@@ -4,6 +4,7 @@ import { reportedRecords, type ReportedRecord } from '../store/backfill-store.js
 import { saveVerification } from '../store/verification-store.js';
 import { aggregateOf, differingFields, documentOfChunk, type RecordKind } from './record-forms.js';
 import { domainSides, type DomainSides, type VerifiedStores } from './store-sides.js';
+import { inBatches } from '../batches.js';
 
 /**
  * Compares a domain's records in both stores: counts, a checksum of every record's normalised
@@ -40,11 +41,10 @@ export interface VerificationReport {
   sample: { size: number; differing: { kind: RecordKind; id: string; fields: string[] }[] };
 }
 
-const chunk = <T>(items: readonly T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
 async function compareForms(sides: DomainSides, kind: RecordKind, ids: readonly string[]): Promise<{ id: string; fields: string[] }[]> {
   const found: { id: string; fields: string[] }[] = [];
-  for (const part of chunk(ids, 500)) {
+  for (const part of inBatches(ids, 500)) {
     const [legacy, postgres] = await Promise.all([sides.forms('legacy', kind, part), sides.forms('postgres', kind, part)]);
     for (const id of part) {
       const left = legacy.get(id);
