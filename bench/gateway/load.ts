@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { percentile } from '../../lib/percentile.js';
 
 export interface LoadResult {
   requests: number;
@@ -12,9 +13,6 @@ export interface LoadResult {
 export type Post = (url: string, body: string) => Promise<string>;
 export type Exchange = (post: Post) => Promise<void>;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 /**
  * A JSON POST over a keep-alive pool of `sockets` connections that rejects unless the answer is

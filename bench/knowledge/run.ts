@@ -7,6 +7,7 @@ import { startKnowledge } from '../../subgraphs/knowledge/server.js';
 import { createNeo4jDriver } from '../../subgraphs/knowledge/store/driver.js';
 import { ensureKnowledgeSchema } from '../../subgraphs/knowledge/store/schema-setup.js';
 import { upsertEntities, upsertPatients, upsertRelations } from '../../subgraphs/knowledge/store/seed-writes.js';
+import { percentile } from '../../lib/percentile.js';
 
 /**
  * npm run bench:knowledge [-- --scale 10 --iterations 200]
@@ -32,9 +33,6 @@ async function seedUnlessPresent(): Promise<void> {
   console.log(`seeded scale ${scale} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 async function measure(name: string, run: (i: number) => Promise<void>): Promise<void> {
   for (let i = 0; i < 20; i += 1) await run(i);

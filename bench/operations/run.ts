@@ -8,6 +8,7 @@ import type { OperationsContext } from '../../subgraphs/operations/context.js';
 import { startOperations } from '../../subgraphs/operations/server.js';
 import { prepareBenchConfig } from './bench-database.js';
 import { countDataset, loadDataset, longSessionMessages, vocabulary, volumes } from './dataset.js';
+import { percentile } from '../../lib/percentile.js';
 
 /**
  * Operations subgraph benchmark (not a test): loads 10,000 sessions, 200,000 messages and
@@ -76,9 +77,6 @@ const cases: Case[] = [
   },
 ];
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 console.log(`\n${iterations} sequential requests per query after ${warmup} warm-up requests (long sessions hold ${longSessionMessages} messages)\n`);
 console.log('                                   in the subgraph   round trip (HTTP)');

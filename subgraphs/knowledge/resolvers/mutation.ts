@@ -22,7 +22,12 @@ async function moveOne(direction: 'up' | 'down', args: MoveArgs, context: Knowle
 }
 
 interface EntityArgs {
-  input: { id: string; name: string; type: EntityType; description?: string | null; confidence: number; layer?: Layer | null };
+  input: { id: string; name: string; type: EntityType; description?: string | null; confidence: number; layer?: Layer | null; synonyms?: string[] | null };
+}
+
+function checkSynonyms(synonyms: readonly string[]): string[] {
+  if (synonyms.length > 30) throw badInput('synonyms: at most 30', 'synonyms');
+  return [...new Set(synonyms.map((synonym) => checkText(synonym, 'synonyms', 100)))];
 }
 
 interface RelateArgs {
@@ -45,6 +50,7 @@ export const mutationResolvers = {
         description: input.description ?? null,
         confidence: input.confidence,
         layer: input.layer ?? 'PERCEPTION',
+        ...(input.synonyms ? { synonyms: checkSynonyms(input.synonyms) } : {}),
       });
       await context.publishEntities([entity]);
       return entity;

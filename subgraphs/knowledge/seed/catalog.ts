@@ -25,6 +25,8 @@ const catalogSchema = z.object({
   organizations: z.array(z.string()),
   /** [substance, reaction] */
   allergens: z.array(pair),
+  /** entity id (of the first copy) -> clinical synonyms, abbreviations and brand names */
+  synonyms: z.record(z.string(), z.array(z.string())),
 });
 
 export const catalog = catalogSchema.parse(JSON.parse(readFileSync(new URL('./catalog.json', import.meta.url), 'utf8')));

@@ -4,7 +4,7 @@ import type { EntityInput, PatientInput, RelationInput } from '../store/seed-wri
 import { catalog } from './catalog.js';
 import { createRandom } from '../../../lib/seeded-random.js';
 
-const { allergens, contraindications, diseases, drugs, extraSymptoms, genes, organizations, pathways, tests, treatments } = catalog;
+const { allergens, contraindications, diseases, drugs, extraSymptoms, genes, organizations, pathways, synonyms, tests, treatments } = catalog;
 
 export interface SeedGraph {
   entities: EntityInput[];
@@ -32,7 +32,8 @@ function generateCopy(copy: number): SeedGraph {
   const relations: RelationInput[] = [];
 
   function entity(type: EntityType, name: string, description: string, category: string): string {
-    const id = `${type.toLowerCase()}:${slug(name)}${suffix}`;
+    const baseId = `${type.toLowerCase()}:${slug(name)}`;
+    const id = `${baseId}${suffix}`;
     if (entities.has(id)) return id;
     const roll = random.next();
     let cumulative = 0;
@@ -41,6 +42,7 @@ function generateCopy(copy: number): SeedGraph {
     entities.set(id, {
       id, name: `${name}${nameSuffix}`, type, description, layer, confidence, category,
       sourceDocument: `${category.replace(/ /g, '_')}_dda.md`, validationCount: random.int(0, 4),
+      synonyms: synonyms[baseId] ?? [],
       ontologyCodes: type === 'DISEASE' ? [`ICD10:${diseases.find(([disease]) => disease === name)?.[1] ?? ''}`] : [],
     });
     return id;

@@ -8,6 +8,7 @@ export interface EntityRecord {
   description: string | null;
   layer: Layer;
   confidence: number;
+  synonyms: string[];
 }
 
 export interface RelationRecord {
@@ -36,7 +37,7 @@ export interface TransitionRecord {
 }
 
 /** Cypher map projection of an entity `e` into an EntityRecord. */
-export const entityProjection = `e { .id, .name, .description, .layer, confidence: coalesce(e.confidence, 0.0),
+export const entityProjection = `e { .id, .name, .description, .layer, confidence: coalesce(e.confidence, 0.0), synonyms: coalesce(e.synonyms, []),
   type: toUpper(head([label IN labels(e) WHERE NOT label IN ['MedicalEntity', 'Entity']])) }`;
 
 /** Cypher map projection of a patient `p` into a PatientRecord: its records, each list ordered by id. */

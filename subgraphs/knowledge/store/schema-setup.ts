@@ -1,4 +1,5 @@
-import type { Driver } from 'neo4j-driver';
+import neo4j, { type Driver } from 'neo4j-driver';
+import { searchKeysOf, searchKeysVersion } from '../search/search-keys.js';
 
 /** Unique ids and lookup indexes; every statement is idempotent (IF NOT EXISTS). */
 const statements = [
@@ -14,10 +15,32 @@ const statements = [
   'CREATE INDEX medical_entity_name IF NOT EXISTS FOR (n:MedicalEntity) ON (n.name)',
   'CREATE INDEX layer_transition_entity IF NOT EXISTS FOR (n:LayerTransition) ON (n.entity_id)',
   'CREATE FULLTEXT INDEX medical_entity_text IF NOT EXISTS FOR (n:MedicalEntity) ON EACH [n.name, n.description]',
+  // search_text is folded in the project (search/search-keys.ts): the index only splits it into words
+  "CREATE FULLTEXT INDEX medical_entity_names IF NOT EXISTS FOR (n:MedicalEntity) ON EACH [n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
 ];
 
-/** Creates the knowledge graph's constraints and indexes on start-up and waits until they are online. */
+/**
+ * Creates the knowledge graph's constraints and indexes on start-up, waits until they are
+ * online, and gives search keys to entities written without them (or with older ones).
+ */
 export async function ensureKnowledgeSchema(driver: Driver): Promise<void> {
   for (const statement of statements) await driver.executeQuery(statement);
   await driver.executeQuery('CALL db.awaitIndexes(120)');
+  await keyEntitiesForSearch(driver);
+}
+
+async function keyEntitiesForSearch(driver: Driver, batchSize = 1000): Promise<void> {
+  for (;;) {
+    const { records } = await driver.executeQuery(
+      `MATCH (e:MedicalEntity) WHERE coalesce(e.search_keys_version, 0) < $version
+       RETURN e.id AS id, e.name AS name, e.synonyms AS synonyms, e.ontology_codes AS ontologyCodes LIMIT $batchSize`,
+      { version: searchKeysVersion, batchSize: neo4j.int(batchSize) },
+    );
+    if (records.length === 0) return;
+    const rows = records.map((record) => ({
+      id: record.get('id') as string,
+      keys: searchKeysOf({ name: String(record.get('name') ?? ''), synonyms: record.get('synonyms') as string[] | null, ontologyCodes: record.get('ontologyCodes') as string[] | null }),
+    }));
+    await driver.executeQuery('UNWIND $rows AS row MATCH (e:MedicalEntity {id: row.id}) SET e += row.keys', { rows });
+  }
 }

@@ -1,6 +1,7 @@
 import type { Driver } from 'neo4j-driver';
 import { labelOf, type EntityType, type Layer, type RelationType } from '../rules.js';
 import { entityProjection, type EntityRecord } from './records.js';
+import { searchKeysOf } from '../search/search-keys.js';
 
 export interface EntityInput {
   id: string;
@@ -13,6 +14,7 @@ export interface EntityInput {
   sourceDocument?: string;
   validationCount?: number;
   ontologyCodes?: string[];
+  synonyms?: string[];
 }
 
 export interface RelationInput {
@@ -32,14 +34,21 @@ export interface PatientInput {
 
 /** Writes entities in the legacy shape (:Entity:MedicalEntity:<Type>, snake_case properties); labels come from the closed EntityType set. */
 export async function upsertEntities(driver: Driver, entities: readonly EntityInput[]): Promise<EntityRecord[]> {
-  const rows = entities.map((e) => ({ ...e, label: labelOf(e.type), ontologyCodes: e.ontologyCodes ?? [], validationCount: e.validationCount ?? 0 }));
+  const rows = entities.map((e) => ({
+    ...e,
+    label: labelOf(e.type),
+    ontologyCodes: e.ontologyCodes ?? [],
+    synonyms: e.synonyms ?? [],
+    validationCount: e.validationCount ?? 0,
+    keys: searchKeysOf(e),
+  }));
   const { records } = await driver.executeQuery(
     `UNWIND $rows AS row
      MERGE (e:MedicalEntity {id: row.id})
      ON CREATE SET e.created_at = toString(localdatetime())
      SET e:Entity, e:$(row.label), e.name = row.name, e.type = row.type, e.description = row.description,
        e.layer = row.layer, e.confidence = row.confidence, e.category = row.category, e.source_document = row.sourceDocument,
-       e.validation_count = row.validationCount, e.ontology_codes = row.ontologyCodes
+       e.validation_count = row.validationCount, e.ontology_codes = row.ontologyCodes, e.synonyms = row.synonyms, e += row.keys
      RETURN ${entityProjection} AS entity`,
     { rows },
   );
