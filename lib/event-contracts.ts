@@ -106,7 +106,8 @@ export const eventContracts = {
     version: 1,
     producer: 'knowledge',
     consumer: 'search',
-    payload: z.object({ id: z.string().min(1), name: z.string().min(1), type: entityType, layer, description: z.string().nullable() }),
+    // synonyms: optional, so events published before they existed still read
+    payload: z.object({ id: z.string().min(1), name: z.string().min(1), type: entityType, layer, description: z.string().nullable(), synonyms: z.array(z.string()).optional() }),
   },
   'query.completed': {
     stream: 'analytics',

@@ -25,6 +25,8 @@ export interface SeedConversationsOptions {
   token: string;
   /** The patients that get conversations (those without sessions yet). */
   patientIds: readonly string[];
+  /** The operations subgraph's feedback limit per patient and entity a day: feedback cites an entity at most so often. */
+  feedbackPerEntityPerDay: number;
   log?: (line: string) => void;
 }
 
@@ -61,6 +63,12 @@ export async function seedConversations(options: SeedConversationsOptions): Prom
       continue;
     }
     const conditions = patient.diagnoses.map((diagnosis) => diagnosis.condition);
+    const cited = new Map<string, number>();
+    const citable = (entities: readonly EntityRef[]) =>
+      entities.filter((entity) => (cited.get(entity.id) ?? 0) < options.feedbackPerEntityPerDay).map((entity) => {
+        cited.set(entity.id, (cited.get(entity.id) ?? 0) + 1);
+        return entity.id;
+      });
     for (const [sessionIndex, condition] of conditions.slice(0, 2).entries()) {
       const mentions = await entitiesFor(call, condition, patient.medications.map((medication) => medication.name));
       const { startSession } = await call<{ startSession: { id: string } }>(
@@ -93,7 +101,7 @@ export async function seedConversations(options: SeedConversationsOptions): Prom
               correction: rating <= 3 ? `Please mention that ${condition} care plans are individual and reviewed with the care team.` : null,
               queryText: question(condition),
               responseText: answer(condition, mentions, turn),
-              entityIds: mentions.map((entity) => entity.id),
+              entityIds: citable(mentions),
               layers: ['SEMANTIC', 'REASONING'],
             },
           },

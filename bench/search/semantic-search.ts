@@ -1,4 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { foldWords } from '../../lib/text-folding.js';
+import { demoCorpusDir } from '../../scripts/seed-documents.js';
 import { signDevToken } from '../../lib/auth.js';
 import { loadConfig } from '../../lib/config.js';
 import { requestGraphQL } from '../../lib/graphql-client.js';
@@ -8,14 +12,19 @@ import { createUseEmbedder } from '../../subgraphs/search/embedder/use-embedder.
 import { chunkPointId } from '../../subgraphs/search/point-id.js';
 import { startSearch } from '../../subgraphs/search/server.js';
 import { createChunkStore, type ChunkPoint } from '../../subgraphs/search/store/chunk-store.js';
+import { withLexical } from '../../subgraphs/search/lexical/chunk-lexical.js';
+import { startGateway } from '../../gateway/server.js';
+import { createRandom, type Random } from '../../lib/seeded-random.js';
 import { createCollectionNames, createQdrantClient } from '../../subgraphs/search/store/qdrant.js';
 
 /**
  * semanticSearch (k=10, one filter: layer) over 100,000 chunk points, measured end to end through
- * the search subgraph's GraphQL endpoint: validation, query embedding (offline USE), Qdrant query.
- * Bulk points have synthetic unit vectors (seeded, so runs are comparable); queries are real texts
- * embedded by the model. Cold = every text new (the model runs); warm = the same texts again (Redis).
- * The bench collections (prefix `bench_`) are kept between runs and filled only when short.
+ * the gateway (its response cache off, so every request reaches the search subgraph): validation,
+ * query embedding (offline USE), the hybrid Qdrant query (dense and lexical candidates, fused),
+ * boilerplate ranking. Bulk points have synthetic unit vectors and passages of words drawn from a
+ * medical vocabulary (seeded, so runs are comparable); queries are real texts embedded by the
+ * model. Cold = every text new (the model runs); warm = the same texts again (vector from Redis).
+ * The bench collections (prefix `bench_hybrid_`) are kept between runs and filled only when short.
  *
  *   npm run bench:search [-- --points 100000 --queries 200]
  */
@@ -25,18 +34,21 @@ const readFlag = (name: string, fallback: number): number => {
 };
 const totalPoints = readFlag('points', 100_000);
 const queryCount = readFlag('queries', 200);
+/** The words of the demo corpus: synthetic passages share the real documents' vocabulary and its frequencies. */
+const vocabulary = readdirSync(demoCorpusDir).flatMap((file) => foldWords(readFileSync(join(demoCorpusDir, file), 'utf8')));
 const layers = ['PERCEPTION', 'SEMANTIC', 'REASONING', 'APPLICATION'];
 const entityTypes = ['DISEASE', 'TREATMENT', 'SYMPTOM', 'TEST', 'DRUG'];
 
-const config = loadConfig({ ...process.env, QDRANT_COLLECTION_PREFIX: 'bench_', EVENT_STREAM_PREFIX: 'bench-search', LOG_LEVEL: 'warn' });
+const config = loadConfig({ ...process.env, QDRANT_COLLECTION_PREFIX: 'bench_hybrid_', EVENT_STREAM_PREFIX: 'bench-search', LOG_LEVEL: 'warn' });
 const embedder = createUseEmbedder();
 const service = await startSearch(config, 0, { embedder, consumers: false });
+const gateway = await startGateway(config, { settings: { responseCache: false, subgraphUrls: { search: service.url } }, redisPrefix: 'bench-search-gw:' });
 const qdrant = createQdrantClient(config.qdrant, 120_000);
 const chunks = createChunkStore(qdrant, createCollectionNames(config.qdrant.collectionPrefix).chunks);
 const redis = createRedis(config.redis.url, 'bench-search');
 
 try {
-  const present = (await qdrant.count(createCollectionNames('bench_').chunks, { exact: true })).count;
+  const present = (await qdrant.count(createCollectionNames(config.qdrant.collectionPrefix).chunks, { exact: true })).count;
   if (present < totalPoints) await fillPoints(present);
   else console.log(`bench: ${present} chunk points already present`);
 
@@ -46,7 +58,7 @@ try {
   const run = async (text: string, layer: string): Promise<number> => {
     const started = performance.now();
     const data = await requestGraphQL<{ semanticSearch: unknown[] }>(
-      service.url,
+      gateway.url,
       'query($text: String!, $filter: ChunkFilter) { semanticSearch(text: $text, k: 10, filter: $filter) { score chunk { id index } entities { id } } }',
       { text, filter: { layer } },
       { token },
@@ -63,6 +75,7 @@ try {
   report(`warm (query vector from Redis), ${queryCount} queries`, warm);
 } finally {
   redis.disconnect();
+  await gateway.stop();
   await service.stop();
 }
 
@@ -73,23 +86,24 @@ async function fillPoints(from: number): Promise<void> {
   for (let index = from; index < totalPoints; index += 1) {
     const documentId = `bench-doc-${index % 1000}`;
     const chunkIndex = Math.floor(index / 1000);
-    const types = entityTypes.filter(() => random() < 0.3);
-    batch.push({
+    const types = entityTypes.filter(() => random.next() < 0.3);
+    batch.push(withLexical({
       id: chunkPointId(documentId, chunkIndex),
       vector: createUnitVector(random, embedder.dimension),
       payload: {
+        document_title: `${random.pick(vocabulary)} ${random.pick(vocabulary)} data agreement ${index % 1000}`,
         document_id: documentId,
         chunk_index: chunkIndex,
-        chunk_text: `Synthetic passage ${chunkIndex} of ${documentId}.`,
+        chunk_text: Array.from({ length: random.int(40, 140) }, () => random.pick(vocabulary)).join(' '),
         headings: [],
         layer: layers[index % layers.length] as string,
-        quality_score: Math.round(random() * 1000) / 1000,
+        quality_score: Math.round(random.next() * 1000) / 1000,
         entity_ids: [],
         entity_types: types,
         content_hash: '',
         created_at: new Date().toISOString(),
       },
-    });
+    }));
     if (batch.length === 1000 || index === totalPoints - 1) {
       await chunks.upsert(batch.splice(0), 1000);
       if ((index + 1) % 10_000 === 0) console.log(`bench: ${index + 1} points upserted (${((performance.now() - started) / 1000).toFixed(0)} s)`);
@@ -110,20 +124,8 @@ function report(label: string, samples: number[]): void {
   console.log(`semanticSearch k=10 filter=layer over ${totalPoints} points, ${label}: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
 }
 
-/** mulberry32: small, seeded, good enough for synthetic vectors. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function createUnitVector(random: () => number, dimension: number): number[] {
-  const vector = Array.from({ length: dimension }, () => random() * 2 - 1);
+function createUnitVector(random: Random, dimension: number): number[] {
+  const vector = Array.from({ length: dimension }, () => random.next() * 2 - 1);
   const length = Math.hypot(...vector);
   return vector.map((value) => value / length);
 }

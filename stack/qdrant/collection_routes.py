@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import qdrant_edge as qe
 
-from errors import format_error, unsupported
+from errors import format_error
+from collection_config import update_sparse_vectors
 from request import Request
 from translate import Json, field_schema, obj, schema_type_name
 
@@ -49,8 +50,11 @@ def collection_exists(request: Request) -> Json:
 
 
 def update_collection(request: Request) -> Json:
-    request.collection  # 404 first, as Qdrant does
-    raise unsupported("updating collection parameters (PATCH /collections/{name})")
+    collection = request.collection  # 404 first, as Qdrant does
+    spec = obj(request.body or {}, "collection update", {"sparse_vectors"})
+    if spec.get("sparse_vectors") is not None:
+        request.registry.update_config(collection, lambda config: update_sparse_vectors(config, spec["sparse_vectors"]))
+    return True
 
 
 # --- payload indexes -------------------------------------------------------------

@@ -16,6 +16,11 @@ def format_error(detail: str) -> ApiError:
     return ApiError(400, f"Format error in JSON body: {detail}")
 
 
+def validation_error(details: list[str]) -> ApiError:
+    """What Qdrant answers when a well-formed body breaks a rule of its schema, e.g. unique sparse indices."""
+    return ApiError(422, f"Validation error in JSON body: [{', '.join(details)}]")
+
+
 def wrong_input(detail: str) -> ApiError:
     return ApiError(400, f"Wrong input: {detail}")
 

@@ -23,28 +23,34 @@ def _payload(value: Json) -> dict[str, Json] | None:
     return value
 
 
+def _batch_points(batch: dict[str, Json]) -> list[qe.Point]:
+    """The points of a column-wise batch; named vectors come as one column per name."""
+    ids = point_ids(batch.get("ids"), "batch.ids")
+    vectors = batch.get("vectors")
+    payloads = batch.get("payloads") or [None] * len(ids)
+    if isinstance(vectors, dict):
+        if any(not isinstance(column, list) or len(column) != len(ids) for column in vectors.values()):
+            raise format_error("batch ids, vectors and payloads must have the same length")
+        per_point: list[Json] = [{name: column[i] for name, column in vectors.items()} for i in range(len(ids))]
+    elif isinstance(vectors, list):
+        per_point = vectors
+    else:
+        raise format_error("missing field `vectors`")
+    if not len(per_point) == len(payloads) == len(ids):
+        raise format_error("batch ids, vectors and payloads must have the same length")
+    return [qe.Point(i, point_vector(v, "batch"), _payload(p)) for i, v, p in zip(ids, per_point, payloads)]
+
+
 def upsert_points(request: Request) -> Json:
     collection = request.collection
     spec = obj(request.body, "upsert request", {"points", "batch", "update_filter", "update_mode"})
     if spec.get("points") is not None:
         points = [
-            qe.Point(point_id(p.get("id")), point_vector(p.get("vector")), _payload(p.get("payload")))
-            for p in (obj(p, "point", {"id", "vector", "payload"}) for p in spec["points"])
+            qe.Point(point_id(p.get("id")), point_vector(p.get("vector"), f"points[{i}].vector"), _payload(p.get("payload")))
+            for i, p in enumerate(obj(p, "point", {"id", "vector", "payload"}) for p in spec["points"])
         ]
     elif spec.get("batch") is not None:
-        batch = obj(spec["batch"], "batch", {"ids", "vectors", "payloads"})
-        ids = point_ids(batch.get("ids"), "batch.ids")
-        vectors = batch.get("vectors")
-        if isinstance(vectors, dict):
-            per_point: list[Json] = [{name: column[i] for name, column in vectors.items()} for i in range(len(ids))]
-        elif isinstance(vectors, list):
-            per_point = vectors
-        else:
-            raise format_error("missing field `vectors`")
-        payloads = batch.get("payloads") or [None] * len(ids)
-        if not len(per_point) == len(payloads) == len(ids):
-            raise format_error("batch ids, vectors and payloads must have the same length")
-        points = [qe.Point(i, point_vector(v), _payload(p)) for i, v, p in zip(ids, per_point, payloads)]
+        points = _batch_points(obj(spec["batch"], "batch", {"ids", "vectors", "payloads"}))
     else:
         raise format_error("data did not match any variant of untagged enum PointInsertOperations")
     mode = spec.get("update_mode")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import qdrant_edge as qe
 
-from errors import format_error, unsupported
+from errors import format_error, unsupported, validation_error
 
 if TYPE_CHECKING:
     from qdrant_edge import Vector
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 Json = Any
 PointId = int | uuid.UUID | str
 MAX_POINT_ID = 2**64 - 1
+MAX_SPARSE_INDEX = 2**32 - 1
+DEFAULT_RRF_K = 2  # Qdrant's, for `{"fusion": "rrf"}` and an Rrf without `k`
 
 
 def obj(value: Json, what: str, allowed: frozenset[str] | set[str]) -> dict[str, Json]:
@@ -80,8 +82,6 @@ def with_vector(value: Json, default: bool = False) -> bool | list[str]:
 
 def _dense(value: Json, what: str) -> list[float]:
     if not isinstance(value, list):
-        if isinstance(value, dict) and {"indices", "values"} <= value.keys():
-            raise unsupported(f"sparse vectors ({what})")
         if isinstance(value, dict):
             raise unsupported(f"inference objects ({what}): send the embedding itself")
         raise format_error(f"{what} must be an array of numbers")
@@ -90,9 +90,49 @@ def _dense(value: Json, what: str) -> list[float]:
     return value
 
 
-def point_vector(value: Json) -> Vector:
-    if isinstance(value, dict) and not ({"indices", "values"} <= value.keys() or "text" in value or "model" in value):
-        return {name: _dense(vector, f"vector `{name}`") for name, vector in value.items()}
+def _is_sparse(value: Json) -> bool:
+    return isinstance(value, dict) and {"indices", "values"} <= value.keys()
+
+
+def _is_number(value: Json) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def sparse_vector(value: Json, what: str, path: str) -> qe.SparseVector:
+    """A SparseVector, checked before the engine sees it: the engine panics on uneven or repeated indices.
+
+    `path` locates the vector in the body for Qdrant's validation message, e.g. `points[0].vector.?`.
+    """
+    spec = obj(value, what, {"indices", "values"})
+    indices, values = spec["indices"], spec["values"]
+    if not (isinstance(indices, list) and all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i <= MAX_SPARSE_INDEX for i in indices)):
+        raise format_error(f"{what}: sparse `indices` must be an array of unsigned 32-bit integers")
+    if not (isinstance(values, list) and all(_is_number(v) for v in values)):
+        raise format_error(f"{what}: sparse `values` must be an array of numbers")
+    broken = []
+    if len(indices) != len(values):
+        broken.append(f"{path}.values: Validation error: must be the same length as indices [{{}}]")
+    if len(set(indices)) != len(indices):
+        broken.append(f"{path}.indices: Validation error: must be unique [{{}}]")
+    if broken:
+        raise validation_error(broken)
+    return qe.SparseVector(indices, values)
+
+
+def _vector(value: Json, what: str, path: str) -> list[float] | qe.SparseVector:
+    """One dense or sparse vector; which one the name stands for is the engine's to check."""
+    return sparse_vector(value, what, path) if _is_sparse(value) else _dense(value, what)
+
+
+def point_vector(value: Json, path: str) -> Vector:
+    """A point's VectorStruct: one unnamed dense vector, or named dense and sparse ones ("" is the unnamed one).
+
+    An object is named vectors unless it names a `model` to embed it (a Document, Image or InferenceObject):
+    a vector may well be named `text`.
+    """
+    if isinstance(value, dict) and not isinstance(value.get("model"), str):
+        # Qdrant reports a named vector's errors under `?`, not under its name.
+        return {name: _vector(vector, f"vector `{name}`", f"{path}.?") for name, vector in value.items()}
     return _dense(value, "vector")
 
 
@@ -119,19 +159,43 @@ def order_by(value: Json) -> qe.OrderBy:
     )
 
 
-def query(value: Json, using: str | None) -> Any:
-    """The `query` of a Query API request: a vector, or nearest / order_by / sample."""
+def _rrf(value: Json, path: str) -> qe.Fusion.Rrf:
+    spec = obj(value, "rrf", {"k", "weights"})
+    k = spec.get("k")
+    if k is None:
+        k = DEFAULT_RRF_K
+    elif not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise validation_error([f"{path}.rrf.k: value {k} invalid, must be 1 or larger"])
+    return qe.Fusion.Rrf(k=k, weights=spec.get("weights"))
+
+
+def _fusion(value: Json) -> qe.Fusion.Rrf | qe.Fusion.Dbsf:
+    if value == "rrf":
+        return qe.Fusion.Rrf(k=DEFAULT_RRF_K)
+    if value == "dbsf":
+        return qe.Fusion.Dbsf()
+    raise format_error(f"unknown fusion `{value}`, expected one of rrf, dbsf")
+
+
+def query(value: Json, using: str | None, path: str) -> Any:
+    """The `query` of a Query API request (at `path` in the body): a vector, or nearest / fusion / rrf / order_by / sample."""
     if value is None:
         return None
     if isinstance(value, list):
         return qe.Query.Nearest(_dense(value, "query"), using=using)
     if isinstance(value, (int, str)):
         raise unsupported("querying by point id (send the vector itself)")
+    if _is_sparse(value):
+        return qe.Query.Nearest(sparse_vector(value, "query", path), using=using)
     if isinstance(value, dict) and "nearest" in value:
         spec = obj(value, "query", {"nearest"})
         if isinstance(spec["nearest"], (int, str)):
             raise unsupported("querying by point id (send the vector itself)")
-        return qe.Query.Nearest(_dense(spec["nearest"], "query.nearest"), using=using)
+        return qe.Query.Nearest(_vector(spec["nearest"], "query.nearest", f"{path}.nearest"), using=using)
+    if isinstance(value, dict) and "fusion" in value:
+        return _fusion(obj(value, "query", {"fusion"})["fusion"])
+    if isinstance(value, dict) and "rrf" in value:
+        return _rrf(obj(value, "query", {"rrf"})["rrf"], path)
     if isinstance(value, dict) and "order_by" in value:
         return order_by(obj(value, "query", {"order_by"})["order_by"])
     if isinstance(value, dict) and "sample" in value:
@@ -197,8 +261,15 @@ def schema_type_name(data_type: object) -> str:
 # --- results --------------------------------------------------------------------
 
 
+def vector_out(value: Any) -> Json:
+    """A stored VectorStructOutput as JSON: the engine already shapes it as Qdrant does, only sparse vectors need converting."""
+    if not isinstance(value, dict):
+        return value
+    return {name: {"indices": v.indices, "values": v.values} if isinstance(v, qe.SparseVector) else v for name, v in value.items()}
+
+
 def record_out(record: Any) -> dict[str, Json]:
-    out: dict[str, Json] = {"id": id_out(record.id), "payload": record.payload, "vector": record.vector}
+    out: dict[str, Json] = {"id": id_out(record.id), "payload": record.payload, "vector": vector_out(record.vector)}
     if record.order_value is not None:
         out["order_value"] = record.order_value
     return out
@@ -210,7 +281,7 @@ def scored_out(point: Any) -> dict[str, Json]:
         "version": point.version,
         "score": point.score,
         "payload": point.payload,
-        "vector": point.vector,
+        "vector": vector_out(point.vector),
     }
     if point.order_value is not None:
         out["order_value"] = point.order_value

@@ -16,7 +16,12 @@ describe('entityVersion', () => {
       entityVersion({ ...entity, type: 'TREATMENT' }),
       entityVersion({ ...entity, layer: 'REASONING' }),
       entityVersion({ ...entity, description: null }),
+      entityVersion({ ...entity, synonyms: ['Remicade'] }),
     ]);
-    expect(versions.size).toBe(5);
+    expect(versions.size).toBe(6);
+  });
+
+  it('stays as before synonyms existed for an entity without any', () => {
+    expect(entityVersion({ ...entity, synonyms: [] })).toBe(entityVersion(entity));
   });
 });

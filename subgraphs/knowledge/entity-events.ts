@@ -6,9 +6,12 @@ import type { EntityRecord } from './store/records.js';
 
 type EntityUpserted = EventPayload<'entity.upserted'>;
 
-/** Changes whenever name, type, layer or description does, so the event id dedupes replays of one version. */
-export function entityVersion(entity: { name: string; type: string; layer: string; description: string | null }): string {
-  const digest = createHash('sha256').update(JSON.stringify([entity.name, entity.type, entity.layer, entity.description ?? ''])).digest('hex');
+/** Changes whenever name, type, layer, description or synonyms do, so the event id dedupes replays of one version. */
+export function entityVersion(entity: { name: string; type: string; layer: string; description: string | null; synonyms?: readonly string[] }): string {
+  const parts: unknown[] = [entity.name, entity.type, entity.layer, entity.description ?? ''];
+  // an entity without synonyms keeps the version it had before synonyms existed
+  if (entity.synonyms && entity.synonyms.length > 0) parts.push(entity.synonyms);
+  const digest = createHash('sha256').update(JSON.stringify(parts)).digest('hex');
   return digest.slice(0, 16);
 }
 
@@ -19,7 +22,7 @@ export function createEntityPublisher(redis: Redis, streamPrefix: string): Publi
   return async (entities) => {
     for (const entity of entities) {
       // the record's type is its label upper-cased: the contract checks it is one of the entity types
-      const payload = { id: entity.id, name: entity.name, type: entity.type, layer: entity.layer, description: entity.description } as EntityUpserted;
+      const payload = { id: entity.id, name: entity.name, type: entity.type, layer: entity.layer, description: entity.description, synonyms: entity.synonyms } as EntityUpserted;
       await publish(redis, streamPrefix, 'entity.upserted', `entity:${entity.id}:${entityVersion(entity)}`, payload);
     }
   };

@@ -15,6 +15,7 @@ import { startEntitySync } from './ingest/entity-sync.js';
 import { startIngestConsumer } from './ingest/ingest-consumer.js';
 import { createLoaders } from './loaders.js';
 import { fieldErrorsPlugin } from './resolvers/guard-field.js';
+import { createQueryEntityLinker } from './query-entities.js';
 import { resolvers } from './resolvers/index.js';
 import type { SearchServices } from './services.js';
 import { createChunkStore } from './store/chunk-store.js';
@@ -43,12 +44,14 @@ export async function startSearch(config: Config, port = config.ports.search, op
   const redis = createRedis(config.redis.url, 'search');
   const qdrant = createQdrantClient(config.qdrant);
   const names = createCollectionNames(config.qdrant.collectionPrefix);
-  const guard = createCollectionGuard(() => ensureCollections(qdrant, names, embedder.dimension, embedder.model));
   return startSubgraph<SearchContext>(config, { name: 'search', port }, ({ logger }) => {
+    const guard = createCollectionGuard(() => ensureCollections(qdrant, names, embedder.dimension, embedder.model, (line) => logger.info(line)));
+    const entities = createEntityStore(qdrant, names.entities);
     const queryLog = createQueryLog({ store: createQueryLogStore(qdrant, names.queries), model: embedder.model, logger, redis, retentionDays: config.search.queryLogRetentionDays, lockKey: `${config.eventStreamPrefix}:lock:search:query-log-purge` });
     const services: SearchServices = {
       chunks: createChunkStore(qdrant, names.chunks),
-      entities: createEntityStore(qdrant, names.entities),
+      entities,
+      queryEntities: createQueryEntityLinker(entities),
       queryEmbedder: createQueryEmbedder({ embedder, redis, logger }),
       queryLog,
       ensureCollections: guard,

@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('relevance on the demo corpus (offline USE embeddings)', () => {
-  it('puts the answering document in the top 3 for at least 12 of the questions', async () => {
+  it('puts the answering document in the top 3 for at least 18 of the questions', async () => {
     const misses: string[] = [];
     for (const [question, documentId] of questions) {
       const { data, errors } = await env.graphql<{ semanticSearch: { chunk: { document: { id: string } } }[] }>(
@@ -59,6 +59,6 @@ describe('relevance on the demo corpus (offline USE embeddings)', () => {
     const hits = questions.length - misses.length;
     console.log(`[relevance] ${hits}/${questions.length} questions answered in the top 3${misses.length ? `; misses:\n  ${misses.join('\n  ')}` : ''}`);
     expect(questions.length).toBeGreaterThanOrEqual(15);
-    expect(hits).toBeGreaterThanOrEqual(12);
+    expect(hits).toBeGreaterThanOrEqual(18);
   });
 });

@@ -143,16 +143,16 @@ describe('points', () => {
   });
 
   it('refuses requests it does not support with 501 naming the feature', async () => {
-    const prefetch = await api('POST', `/collections/${name}/points/query`, { prefetch: [{ query: [1, 0, 0, 0], limit: 5 }], query: { fusion: 'rrf' } });
-    expect(prefetch.status).toBe(501);
-    expect(prefetch.body).toMatchObject({ status: { error: expect.stringContaining('prefetch') } });
+    const mmr = await api('POST', `/collections/${name}/points/query`, { query: { nearest: [1, 0, 0, 0], mmr: { diversity: 0.5 } } });
+    expect(mmr.status).toBe(501);
+    expect(mmr.body).toMatchObject({ status: { error: expect.stringContaining('`mmr` in query') } });
     const groups = await api('POST', `/collections/${name}/points/query/groups`, { query: [1, 0, 0, 0], group_by: 'category' });
     expect(groups.status).toBe(501);
     expect(groups.body).toMatchObject({ status: { error: expect.stringContaining('/points/query/groups') } });
     const byId = await api('POST', `/collections/${name}/points/query`, { query: 1 });
     expect(byId.status).toBe(501);
-    const batched = await api('POST', `/collections/${name}/points/query/batch`, { searches: [{ query: [1, 0, 0, 0] }, { query: [1, 0, 0, 0], prefetch: [{ query: [0, 1, 0, 0] }] }] });
+    const batched = await api('POST', `/collections/${name}/points/query/batch`, { searches: [{ query: [1, 0, 0, 0] }, { query: [1, 0, 0, 0], lookup_from: { collection: name } }] });
     expect(batched.status).toBe(501);
-    expect(batched.body).toMatchObject({ status: { error: expect.stringContaining('`prefetch` in query request') } });
+    expect(batched.body).toMatchObject({ status: { error: expect.stringContaining('`lookup_from` in query request') } });
   });
 });

@@ -1,6 +1,6 @@
 import { badInput } from '../../../lib/errors.js';
 import { toLuceneQuery } from '../../../lib/lucene-query.js';
-import { foldWords } from './search-keys.js';
+import { foldWords } from '../../../lib/text-folding.js';
 
 export interface QueryWord {
   word: string;

@@ -1,28 +1,13 @@
+import { foldWords } from '../../../lib/text-folding.js';
+
 /**
- * The folded forms entity search compares: what a clinician types and what the graph holds are
- * both lower-cased, stripped of diacritics ("Sjögren" → "sjogren") and of apostrophes
- * ("Crohn's" → "crohns"), and split into words. Stored on each entity as `search_names` (its
- * name, synonyms and ontology codes) and `search_text` (the same, for the full-text index).
+ * The folded forms entity search compares (lib/text-folding.ts: what a clinician types and what
+ * the graph holds fold alike). Stored on each entity as `search_names` (its name, synonyms and
+ * ontology codes) and `search_text` (the same, for the full-text index).
  */
 
 /** Bump when folding changes: entities keyed with an older version are keyed again at start-up. */
 export const searchKeysVersion = 1;
-
-const apostrophes = /['’ʼ`´]/g;
-const marks = /\p{M}+/gu;
-const separators = /[^\p{L}\p{N}.]+/gu;
-
-/** The words of `text`, folded; dots are kept inside words (ICD-10 "K50.90"), dropped at their ends. */
-export function foldWords(text: string): string[] {
-  return text
-    .normalize('NFKD')
-    .replace(marks, '')
-    .toLowerCase()
-    .replace(apostrophes, '')
-    .split(separators)
-    .map((word) => word.replace(/^\.+|\.+$/g, ''))
-    .filter((word) => word !== '');
-}
 
 export const foldPhrase = (text: string): string => foldWords(text).join(' ');
 

@@ -3,6 +3,7 @@ import type { Embedder } from '../embedder/embedder.js';
 import { chunkPointId } from '../point-id.js';
 import type { ChunkPoint, ChunkStore } from '../store/chunk-store.js';
 import type { DictionaryEntity } from './entity-linker.js';
+import { chunkContextOf, withLexical } from '../lexical/chunk-lexical.js';
 
 /**
  * A document's chunks as `document_chunks` points: what is embedded (the title and heading path
@@ -21,7 +22,7 @@ const layerOrder = ['PERCEPTION', 'SEMANTIC', 'REASONING', 'APPLICATION'];
 
 /** The title and heading path go in front of the text: chunks of templated documents differ mostly there. */
 function embedTextOf(title: string | null, chunk: PreparedChunk): string {
-  const context = [...new Set([title, ...chunk.headings].filter((part): part is string => Boolean(part?.trim())))];
+  const context = chunkContextOf(title, chunk.headings);
   return context.length > 0 ? `${context.join(' > ')}\n${chunk.text}` : chunk.text;
 }
 
@@ -41,6 +42,7 @@ function pickLayer(entities: PreparedChunk['entities']): string {
 }
 
 export interface EmbeddedChunks {
+  title: string | null;
   chunks: readonly PreparedChunk[];
   vectors: number[][];
   hashes: string[];
@@ -58,15 +60,16 @@ export async function embedChunks(deps: { chunks: ChunkStore; embedder: Embedder
   });
   const fresh = await deps.embedder.embed(texts.filter((_, position) => !reusable[position]));
   let next = 0;
-  return { chunks, hashes, vectors: reusable.map((vector) => vector ?? (fresh[next++] as number[])) };
+  return { title, chunks, hashes, vectors: reusable.map((vector) => vector ?? (fresh[next++] as number[])) };
 }
 
 /** `qualityScore` null: the document was never assessed (a legacy document without a quality report). */
 export function toChunkPoints(documentId: string, embedded: EmbeddedChunks, qualityScore: number | null, createdAt: string): ChunkPoint[] {
-  return embedded.chunks.map((chunk, position) => ({
+  return embedded.chunks.map((chunk, position) => withLexical({
     id: chunkPointId(documentId, chunk.index),
     vector: embedded.vectors[position] as number[],
     payload: {
+      document_title: embedded.title,
       document_id: documentId,
       chunk_index: chunk.index,
       chunk_text: chunk.text,
@@ -81,8 +84,13 @@ export function toChunkPoints(documentId: string, embedded: EmbeddedChunks, qual
   }));
 }
 
-/** Writes a document's points, then removes those a previous, longer version left (indexes from 0 up, in order). */
+/**
+ * Writes a document's points, removes those a previous, longer version left (indexes from 0 up,
+ * in order), and recounts the template keys it had and has.
+ */
 export async function replaceDocumentChunks(chunks: ChunkStore, documentId: string, points: readonly ChunkPoint[]): Promise<void> {
+  const before = await chunks.forDocuments([documentId]);
   await chunks.upsert(points);
   await chunks.deleteFrom(documentId, points.length);
+  await chunks.refreshTemplateRepeats([...before, ...points].flatMap((point) => (point.payload.template_key ? [point.payload.template_key] : [])));
 }

@@ -16,20 +16,22 @@ export interface EntitySyncDependencies {
 }
 
 /**
- * Embeds one entity (name, type, description) into `entity_embeddings`, keyed by its id. An
+ * Embeds one entity (name, type, synonyms, description) into `entity_embeddings`, keyed by its id. An
  * event whose embedded text and attributes are already stored (a replay) changes nothing.
  */
 export async function syncEntity(deps: EntitySyncDependencies, entity: EntityUpserted): Promise<'stored' | 'unchanged'> {
   await deps.ensureCollections();
   const description = entity.description ?? null;
-  const text = `${entity.name} (${entity.type.toLowerCase()})${description ? `: ${description}` : ''}`;
+  const synonyms = entity.synonyms ?? [];
+  const aliases = synonyms.length > 0 ? `; also ${synonyms.join(', ')}` : '';
+  const text = `${entity.name} (${entity.type.toLowerCase()}${aliases})${description ? `: ${description}` : ''}`;
   const hash = createHash('sha256').update(`${deps.embedder.model}\n${entity.layer}\n${text}`).digest('hex');
   const [existing] = await deps.entities.retrieve([entity.id]);
   if (existing?.payload.content_hash === hash) return 'unchanged';
   const [vector] = await deps.embedder.embed([text]);
   if (!vector) throw new Error(`The embedder returned no vector for entity ${entity.id}`);
   await deps.entities.upsert(
-    { entity_id: entity.id, name: entity.name, type: entity.type, layer: entity.layer, description, content_hash: hash, updated_at: new Date().toISOString() },
+    { entity_id: entity.id, name: entity.name, type: entity.type, layer: entity.layer, description, synonyms, content_hash: hash, updated_at: new Date().toISOString() },
     vector,
   );
   return 'stored';

@@ -3,7 +3,7 @@ import type { ChunkStore } from '../store/chunk-store.js';
 import type { EntityStore } from '../store/entity-store.js';
 import { chunkMarkdown, type ChunkOptions } from './chunker.js';
 import { embedChunks, replaceDocumentChunks, toChunkPoints, type PreparedChunk } from './chunk-points.js';
-import { createEntityLinker } from './entity-linker.js';
+import { createEntityLinker, dictionaryOf } from './entity-linker.js';
 import type { IngestRequestedPayload } from './events.js';
 import { computeQuality, type DocumentQuality } from './quality.js';
 
@@ -34,7 +34,7 @@ export async function ingestDocument(deps: IngestDependencies, request: IngestRe
   if (textChunks.length === 0) throw new IngestInputError(`Document ${documentId} has no text to index`);
   await deps.ensureCollections();
 
-  const linker = createEntityLinker((await deps.entities.listAll()).map((entity) => ({ id: entity.entity_id, name: entity.name, type: entity.type, layer: entity.layer })));
+  const linker = createEntityLinker(dictionaryOf(await deps.entities.listAll()));
   const prepared: PreparedChunk[] = textChunks.map((chunk) => ({ index: chunk.index, text: chunk.text, headings: chunk.headings, entities: linker.link(chunk.text) }));
   const embedded = await embedChunks(deps, documentId, request.title, prepared);
   const target = deps.chunking?.targetChars ?? 900;

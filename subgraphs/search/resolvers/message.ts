@@ -9,6 +9,7 @@ import { searchList } from './guard-field.js';
 interface MessageRepresentation {
   id: string;
   content?: string;
+  mentions?: { id: string }[] | null;
 }
 
 export const messageResolvers = {
@@ -16,7 +17,9 @@ export const messageResolvers = {
     supportingPassages: (message: MessageRepresentation, args: { k: number }, context: SearchContext, info: GraphQLResolveInfo): Promise<ScoredChunk[]> => {
       // A message longer than a query is cut: its opening carries most of what it is about.
       const text = (message.content ?? '').trim().slice(0, maxQueryChars);
-      return searchList(context, info, 'passages.read', { value: args.k, range: limits.supportingPassagesK, name: 'k' }, (k) => (text === '' ? Promise.resolve([]) : findPassages(context, text, k)));
+      return searchList(context, info, 'passages.read', { value: args.k, range: limits.supportingPassagesK, name: 'k' }, (k) =>
+        text === '' ? Promise.resolve([]) : findPassages(context, text, k, {}, { entityIds: (message.mentions ?? []).map((entity) => entity.id) }),
+      );
     },
   },
 } satisfies Resolvers<SearchContext>;

@@ -1,6 +1,10 @@
 import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
+import type { SparseVector } from '../lexical/lexical-vector.js';
 import { chunkPointId } from '../point-id.js';
 import { callQdrant } from './qdrant.js';
+
+/** The sparse vector of each chunk point: BM25 term weights (lexical/), IDF applied by Qdrant. */
+export const lexicalVectorName = 'lexical';
 
 /** The payload of a `document_chunks` point, as stored. */
 export interface ChunkPayload {
@@ -17,12 +21,20 @@ export interface ChunkPayload {
   /** sha256 of model + embedded text: an unchanged chunk is not embedded again on retry. */
   content_hash: string;
   created_at: string;
+  /** Absent in points written before lexical search: the title was not kept then. */
+  document_title?: string | null;
+  /** The text without the words of its document's title: equal in chunks of documents made from one template. */
+  template_key?: string;
+  /** How many chunk points share `template_key` (this one included): boilerplate ranks lower. */
+  template_repeats?: number;
 }
 
 export interface ChunkPoint {
   id: string;
   payload: ChunkPayload;
+  /** The dense embedding (Qdrant's unnamed vector). */
   vector?: number[];
+  lexical?: SparseVector;
 }
 
 export interface ChunkSearchFilter {
@@ -34,6 +46,9 @@ export interface ChunkSearchFilter {
 
 export interface ChunkSearch {
   vector: readonly number[];
+  lexical: SparseVector;
+  /** Entities the searcher is about (those a message mentions): chunks naming them get a third candidate list. */
+  entityIds: readonly string[];
   filter: ChunkSearchFilter;
   limit: number;
 }
@@ -45,10 +60,10 @@ export interface ScoredChunk {
 
 export function createChunkStore(client: QdrantClient, collection: string) {
   /** A collection not created yet holds no points. */
-  async function* scrollPages(filter: Schemas['Filter'] | undefined, pageSize: number): AsyncGenerator<ChunkPoint[]> {
+  async function* scrollPages(filter: Schemas['Filter'] | undefined, pageSize: number, withVector = false): AsyncGenerator<ChunkPoint[]> {
     if (!(await callQdrant(() => client.collectionExists(collection))).exists) return;
     for (let offset: string | number | undefined; ; ) {
-      const page = await callQdrant(() => client.scroll(collection, { limit: pageSize, with_payload: true, with_vector: false, ...(filter ? { filter } : {}), ...(offset === undefined ? {} : { offset }) }));
+      const page = await callQdrant(() => client.scroll(collection, { limit: pageSize, with_payload: true, with_vector: withVector, ...(filter ? { filter } : {}), ...(offset === undefined ? {} : { offset }) }));
       yield page.points.map(toChunkPoint);
       const next = page.next_page_offset;
       if (next === null || next === undefined || typeof next === 'object') return;
@@ -64,8 +79,17 @@ export function createChunkStore(client: QdrantClient, collection: string) {
 
     async upsert(points: readonly ChunkPoint[], batchSize = 64): Promise<void> {
       for (let start = 0; start < points.length; start += batchSize) {
-        const batch = points.slice(start, start + batchSize).map((point) => ({ id: point.id, vector: point.vector ?? [], payload: { ...point.payload } }));
+        const batch = points.slice(start, start + batchSize).map((point) => ({ id: point.id, vector: pointVectors(point), payload: { ...point.payload } }));
         await callQdrant(() => client.upsert(collection, { wait: true, points: batch }));
+      }
+    },
+
+    /** Sets `template_repeats` on every point of these template keys to how many points share the key now. */
+    async refreshTemplateRepeats(keys: readonly string[]): Promise<void> {
+      for (const key of new Set(keys)) {
+        const filter = { must: [{ key: 'template_key', match: { value: key } }] };
+        const { count } = await callQdrant(() => client.count(collection, { exact: true, filter }));
+        if (count > 0) await callQdrant(() => client.setPayload(collection, { wait: true, filter, payload: { template_repeats: count } }));
       }
     },
 
@@ -86,10 +110,12 @@ export function createChunkStore(client: QdrantClient, collection: string) {
       );
     },
 
-    /** Deletes every chunk of these documents. */
+    /** Deletes every chunk of these documents, and recounts the template keys they had. */
     async deleteDocuments(documentIds: readonly string[]): Promise<void> {
       if (documentIds.length === 0) return;
+      const keys = (await this.forDocuments(documentIds)).flatMap((point) => (point.payload.template_key ? [point.payload.template_key] : []));
       await callQdrant(() => client.delete(collection, { wait: true, filter: { must: [{ key: 'document_id', match: { any: [...documentIds] } }] } }));
+      await this.refreshTemplateRepeats(keys);
     },
 
     async countForDocument(documentId: string): Promise<number> {
@@ -102,8 +128,8 @@ export function createChunkStore(client: QdrantClient, collection: string) {
       return (await this.retrieve([chunkPointId(documentId, 0)])).length > 0;
     },
 
-    /** Every point (payload only), a page at a time, in id order: for comparing whole stores. */
-    scrollAll: (pageSize = 1000) => scrollPages(undefined, pageSize),
+    /** Every point (payload only, unless `withVectors`), a page at a time, in id order: for comparing or copying whole stores. */
+    scrollAll: (pageSize = 1000, withVectors = false) => scrollPages(undefined, pageSize, withVectors),
 
     /** The points of these documents (payload only). */
     async forDocuments(documentIds: readonly string[]): Promise<ChunkPoint[]> {
@@ -113,7 +139,7 @@ export function createChunkStore(client: QdrantClient, collection: string) {
       return points;
     },
 
-    /** Runs every search in one Qdrant request; the results come back in the order of `searches`. */
+    /** Runs every search in one Qdrant request (each a fusion of its candidate lists); results in the order of `searches`. */
     async searchMany(searches: readonly ChunkSearch[]): Promise<ScoredChunk[][]> {
       const results = await callQdrant(() => client.queryBatch(collection, { searches: searches.map(toQueryRequest) }));
       return results.map((result) => result.points.map((point) => ({ score: point.score, point: toChunkPoint(point) })));
@@ -123,9 +149,23 @@ export function createChunkStore(client: QdrantClient, collection: string) {
 
 export type ChunkStore = ReturnType<typeof createChunkStore>;
 
-function toQueryRequest({ vector, filter, limit }: ChunkSearch): Schemas['QueryRequest'] {
+/**
+ * One hybrid search: candidates by meaning (dense), by words (sparse, BM25 with IDF) and, when
+ * the searcher names entities, by meaning among the chunks that name them; fused by reciprocal rank.
+ */
+function toQueryRequest({ vector, lexical, entityIds, filter, limit }: ChunkSearch): Schemas['QueryRequest'] {
   const conditions = buildConditions(filter);
-  return { query: [...vector], limit, with_payload: true, ...(conditions.length > 0 ? { filter: { must: conditions } } : {}) };
+  const where = (extra: Schemas['FieldCondition'][] = []) => (conditions.length + extra.length > 0 ? { filter: { must: [...conditions, ...extra] } } : {});
+  const prefetch: Schemas['Prefetch'][] = [{ query: [...vector], limit, ...where() }];
+  if (lexical.indices.length > 0) prefetch.push({ query: { indices: lexical.indices, values: lexical.values }, using: lexicalVectorName, limit, ...where() });
+  if (entityIds.length > 0) prefetch.push({ query: [...vector], limit, ...where([{ key: 'entity_ids', match: { any: [...entityIds] } }]) });
+  return { prefetch, query: { fusion: 'rrf' }, limit, with_payload: true };
+}
+
+/** What Qdrant stores for a point: the dense vector unnamed (""), the sparse one by name. */
+function pointVectors(point: ChunkPoint): Schemas['VectorStruct'] {
+  const dense = point.vector ?? [];
+  return point.lexical ? { '': dense, [lexicalVectorName]: point.lexical } : dense;
 }
 
 function buildConditions(filter: ChunkSearchFilter): Schemas['FieldCondition'][] {
@@ -138,6 +178,9 @@ function buildConditions(filter: ChunkSearchFilter): Schemas['FieldCondition'][]
 }
 
 function toChunkPoint(record: { id: string | number; payload?: Record<string, unknown> | null; vector?: unknown }): ChunkPoint {
-  const vector = Array.isArray(record.vector) && typeof record.vector[0] === 'number' ? (record.vector as number[]) : undefined;
-  return { id: String(record.id), payload: record.payload as unknown as ChunkPayload, ...(vector ? { vector } : {}) };
+  const named = record.vector !== null && typeof record.vector === 'object' && !Array.isArray(record.vector) ? (record.vector as Record<string, unknown>) : undefined;
+  const dense = named ? named[''] : record.vector;
+  const lexical = named?.[lexicalVectorName] as SparseVector | undefined;
+  const vector = Array.isArray(dense) && typeof dense[0] === 'number' ? (dense as number[]) : undefined;
+  return { id: String(record.id), payload: record.payload as unknown as ChunkPayload, ...(vector ? { vector } : {}), ...(lexical ? { lexical } : {}) };
 }

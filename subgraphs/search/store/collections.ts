@@ -1,6 +1,7 @@
 import type { QdrantClient } from '@qdrant/js-client-rest';
 import { AppError } from '../../../lib/errors.js';
 import { callQdrant, type CollectionNames } from './qdrant.js';
+import { chunkCollectionConfig, upgradeChunkCollection } from './chunk-collection-upgrade.js';
 
 type IndexSchema = 'keyword' | 'integer' | 'float' | 'datetime';
 
@@ -11,6 +12,7 @@ const payloadIndexes: Record<keyof CollectionNames, Record<string, IndexSchema>>
     chunk_index: 'integer',
     layer: 'keyword',
     quality_score: 'float',
+    template_key: 'keyword',
     entity_ids: 'keyword',
     entity_types: 'keyword',
     created_at: 'datetime',
@@ -33,20 +35,23 @@ export class DimensionMismatchError extends AppError {
 }
 
 /**
- * Creates the three collections (cosine distance, sized from the embedder) and their payload
- * indexes if missing; idempotent, and safe when two processes race. An existing collection of
- * another vector size throws DimensionMismatchError.
+ * Creates the three collections (cosine distance, sized from the embedder; chunks also with their
+ * lexical sparse vector) and their payload indexes if missing; idempotent, and safe when two
+ * processes race. An existing collection of another vector size throws DimensionMismatchError;
+ * a chunk collection from before lexical search is upgraded (store/chunk-collection-upgrade.ts).
  */
-export async function ensureCollections(client: QdrantClient, names: CollectionNames, dimension: number, model: string): Promise<void> {
+export async function ensureCollections(client: QdrantClient, names: CollectionNames, dimension: number, model: string, log: (line: string) => void = () => undefined): Promise<void> {
   for (const [role, name] of Object.entries(names) as [keyof CollectionNames, string][]) {
     const { exists } = await callQdrant(() => client.collectionExists(name));
     if (!exists) {
-      await callQdrant(() => client.createCollection(name, { vectors: { size: dimension, distance: 'Cosine' } })).catch(async (error: unknown) => {
+      const config = role === 'chunks' ? chunkCollectionConfig(dimension) : { vectors: { size: dimension, distance: 'Cosine' as const } };
+      await callQdrant(() => client.createCollection(name, config)).catch(async (error: unknown) => {
         if (!(await callQdrant(() => client.collectionExists(name))).exists) throw error;
       });
     }
     const existing = await readVectorSize(client, name);
     if (existing !== dimension) throw new DimensionMismatchError(name, existing, dimension, model);
+    if (role === 'chunks') await upgradeChunkCollection(client, name, dimension, log);
     for (const [field, schema] of Object.entries(payloadIndexes[role])) {
       await callQdrant(() => client.createPayloadIndex(name, { field_name: field, field_schema: schema, wait: true }));
     }

@@ -9,6 +9,8 @@ export interface EntityPayload {
   type: string;
   layer: string;
   description: string | null;
+  /** Other names clinicians use (absent in points stored before synonyms existed). */
+  synonyms?: string[];
   /** sha256 of model + embedded text: a replayed or unchanged event is not embedded again. */
   content_hash: string;
   updated_at: string;
