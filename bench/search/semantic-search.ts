@@ -55,10 +55,10 @@ try {
   const token = await signDevToken(config.auth, { sub: 'bench', role: 'service' });
   const texts = createQueryTexts(queryCount);
   await redis.del(...texts.map((text) => queryCacheKey(embedder.model, text)));
-  const run = async (text: string, layer: string): Promise<number> => {
+  const run = async (text: string, layer: string, url = gateway.url): Promise<number> => {
     const started = performance.now();
     const data = await requestGraphQL<{ semanticSearch: unknown[] }>(
-      gateway.url,
+      url,
       'query($text: String!, $filter: ChunkFilter) { semanticSearch(text: $text, k: 10, filter: $filter) { score chunk { id index } entities { id } } }',
       { text, filter: { layer } },
       { token },
@@ -71,8 +71,12 @@ try {
   for (const [index, text] of texts.entries()) cold.push(await run(text, layers[index % layers.length] as string));
   const warm: number[] = [];
   for (const [index, text] of texts.entries()) warm.push(await run(text, layers[index % layers.length] as string));
+  // the same warm requests sent to the search subgraph itself: what the gateway adds
+  const direct: number[] = [];
+  for (const [index, text] of texts.entries()) direct.push(await run(text, layers[index % layers.length] as string, service.url));
   report(`cold (query embedded by USE), ${queryCount} queries`, cold);
   report(`warm (query vector from Redis), ${queryCount} queries`, warm);
+  report(`warm, sent to the search subgraph without the gateway, ${queryCount} queries`, direct);
 } finally {
   redis.disconnect();
   await gateway.stop();

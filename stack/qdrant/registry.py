@@ -32,14 +32,25 @@ class Collection:
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     operation_id: int = 0
     dirty: bool = False
+    # loaded collections too: one written by a stand-in that never optimized gets its index
+    unoptimized: bool = True
 
     def write(self, operation: qe.UpdateOperation) -> int:
         """Applies one update; writes are serialized, reads run concurrently in the engine."""
         with self.write_lock:
             self.shard.update(operation)
             self.dirty = True
+            self.unoptimized = True
             self.operation_id += 1
             return self.operation_id
+
+    def optimize(self) -> None:
+        """Runs the engine's optimizers (merging segments, building the HNSW and payload indexes
+        past their thresholds), as Qdrant does in the background; writes wait meanwhile."""
+        with self.write_lock:
+            if self.unoptimized:
+                self.shard.optimize()
+                self.unoptimized = False
 
     def save_config(self) -> None:
         temporary = self.path / f"{CONFIG_FILE}.tmp"
@@ -121,6 +132,10 @@ class Registry:
     def flush_all(self) -> None:
         for collection in list(self.collections.values()):
             collection.flush()
+
+    def optimize_all(self) -> None:
+        for collection in list(self.collections.values()):
+            collection.optimize()
 
     def close_all(self) -> None:
         with self.lock:

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.metadata import version
 from pathlib import Path
 from types import FrameType
+from typing import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 from errors import ApiError, format_error
@@ -28,6 +29,7 @@ from translate import Json
 API_VERSION = "1.19.0"  # the version of ../shared/qdrant/openapi.json this layer follows
 HEALTH = {"/healthz": "healthz check passed", "/livez": "healthz check passed", "/readyz": "all shards are ready"}
 FLUSH_INTERVAL_SECONDS = 5.0
+OPTIMIZE_INTERVAL_SECONDS = 2.0
 
 
 class StandinServer(ThreadingHTTPServer):
@@ -134,13 +136,12 @@ def error_body(message: str, started: float) -> dict[str, Json]:
     return {"status": {"error": message}, "time": time.perf_counter() - started}
 
 
-def flush_periodically(registry: Registry, stop: threading.Event) -> None:
-    """Keeps the write-ahead log short, so a restart replays little (Qdrant flushes every 5 s too)."""
-    while not stop.wait(FLUSH_INTERVAL_SECONDS):
+def every(interval: float, task: Callable[[], None], what: str, stop: threading.Event) -> None:
+    while not stop.wait(interval):
         try:
-            registry.flush_all()
-        except Exception as error:  # a collection deleted mid-flush; the next round is clean
-            print(f"flush failed: {error!r}", file=sys.stderr, flush=True)
+            task()
+        except Exception as error:  # a collection deleted mid-task; the next round is clean
+            print(f"{what} failed: {error!r}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -153,8 +154,14 @@ def main() -> None:
     registry = Registry(args.storage.resolve())
     server = StandinServer((args.host, args.port), registry, os.environ.get("QDRANT__SERVICE__API_KEY") or None)
     stop = threading.Event()
-    flusher = threading.Thread(target=flush_periodically, args=(registry, stop), daemon=True)
-    flusher.start()
+    # the write-ahead log kept short, so a restart replays little (Qdrant flushes every 5 s too);
+    # the optimizers run in the background, as in Qdrant, so large collections get their HNSW index
+    workers = [
+        threading.Thread(target=every, args=(FLUSH_INTERVAL_SECONDS, registry.flush_all, "flush", stop), daemon=True),
+        threading.Thread(target=every, args=(OPTIMIZE_INTERVAL_SECONDS, registry.optimize_all, "optimize", stop), daemon=True),
+    ]
+    for worker in workers:
+        worker.start()
 
     def shut_down(signum: int, _frame: FrameType | None) -> None:
         print(f"received {signal.Signals(signum).name}, shutting down", flush=True)
@@ -168,7 +175,8 @@ def main() -> None:
         server.serve_forever()
     finally:
         stop.set()
-        flusher.join()
+        for worker in workers:
+            worker.join()
         server.server_close()
         registry.close_all()
         print("stopped; collections flushed and closed", flush=True)
