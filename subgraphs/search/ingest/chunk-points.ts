@@ -92,5 +92,5 @@ export async function replaceDocumentChunks(chunks: ChunkStore, documentId: stri
   const before = await chunks.forDocuments([documentId]);
   await chunks.upsert(points);
   await chunks.deleteFrom(documentId, points.length);
-  await chunks.refreshTemplateRepeats([...before, ...points].flatMap((point) => (point.payload.template_key ? [point.payload.template_key] : [])));
+  await chunks.refreshTemplateRepeats([...before, ...points]);
 }

@@ -84,9 +84,10 @@ export function createChunkStore(client: QdrantClient, collection: string) {
       }
     },
 
-    /** Sets `template_repeats` on every point of these template keys to how many points share the key now. */
-    async refreshTemplateRepeats(keys: readonly string[]): Promise<void> {
-      for (const key of new Set(keys)) {
+    /** Sets `template_repeats` on every point sharing a template key of these points to how many share it now. */
+    async refreshTemplateRepeats(points: readonly ChunkPoint[]): Promise<void> {
+      const keys = new Set(points.flatMap((point) => (point.payload.template_key ? [point.payload.template_key] : [])));
+      for (const key of keys) {
         const filter = { must: [{ key: 'template_key', match: { value: key } }] };
         const { count } = await callQdrant(() => client.count(collection, { exact: true, filter }));
         if (count > 0) await callQdrant(() => client.setPayload(collection, { wait: true, filter, payload: { template_repeats: count } }));
@@ -113,9 +114,9 @@ export function createChunkStore(client: QdrantClient, collection: string) {
     /** Deletes every chunk of these documents, and recounts the template keys they had. */
     async deleteDocuments(documentIds: readonly string[]): Promise<void> {
       if (documentIds.length === 0) return;
-      const keys = (await this.forDocuments(documentIds)).flatMap((point) => (point.payload.template_key ? [point.payload.template_key] : []));
+      const removed = await this.forDocuments(documentIds);
       await callQdrant(() => client.delete(collection, { wait: true, filter: { must: [{ key: 'document_id', match: { any: [...documentIds] } }] } }));
-      await this.refreshTemplateRepeats(keys);
+      await this.refreshTemplateRepeats(removed);
     },
 
     async countForDocument(documentId: string): Promise<number> {
