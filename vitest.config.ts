@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import { testStackEnvironment } from './stack/test-stack.js';
 
 // graphql ships CJS (main) and ESM (module). Node loads the CJS one for Apollo's packages, so our
 // code under test must get the same copy, or graphql's instanceof checks fail ("another realm").
@@ -14,7 +15,7 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['{lib,stack,subgraphs,gateway,migration}/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/*.isolated.test.ts', 'node_modules/**', '.stack/**'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/*.isolated.test.ts', 'node_modules/**', '.stack/**', '.stack-test/**'],
         },
       },
       {
@@ -24,6 +25,7 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           include: ['test/**/*.int.test.ts', 'test/**/*.e2e.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          env: testStackEnvironment,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -35,6 +37,7 @@ export default defineConfig({
           name: 'isolated',
           include: ['test/**/*.isolated.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          env: testStackEnvironment,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
           testTimeout: 120_000,

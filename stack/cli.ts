@@ -1,8 +1,9 @@
 import { ConfigError, loadConfig } from '../lib/config.js';
 import { stackDown, stackStatus, stackUp, type StoreReport } from './stack.js';
 import { StackError, type StoreName } from './store.js';
+import { useTestStack } from './test-stack.js';
 
-const usage = 'usage: tsx stack/cli.ts up|down|status [postgres|redis|neo4j|qdrant ...]';
+const usage = 'usage: tsx stack/cli.ts up|down|status [--test-stack] [postgres|redis|neo4j|qdrant ...]';
 const storeNames: readonly StoreName[] = ['postgres', 'redis', 'neo4j', 'qdrant'];
 
 function print(reports: readonly (StoreReport & { ready?: boolean })[]): void {
@@ -14,7 +15,10 @@ function print(reports: readonly (StoreReport & { ready?: boolean })[]): void {
 }
 
 async function main(): Promise<void> {
-  const [command, ...rest] = process.argv.slice(2);
+  const [command, ...options] = process.argv.slice(2);
+  // --test-stack: the stores `npm test` uses (stack/test-stack.ts), not the demo's
+  if (options.includes('--test-stack')) useTestStack();
+  const rest = options.filter((option) => option !== '--test-stack');
   const unknown = rest.filter((name) => !storeNames.includes(name as StoreName));
   if (unknown.length > 0) throw new StackError(`unknown store ${unknown.join(', ')}\n${usage}`);
   const only = rest.length > 0 ? (rest as StoreName[]) : undefined;
