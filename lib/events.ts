@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import { watchConsumerLag } from './consumer-lag.js';
 import type { Logger } from './logger.js';
+import type { MetricsTarget } from './store-metrics.js';
 
 /**
  * Durable events between subgraphs on Redis streams. Delivery is at least once: a consumer
@@ -56,6 +58,8 @@ export type ConsumerOptions<TPayload> = EventHandler<TPayload> & {
   blockMs?: number;
   /** Pending entries idle this long (a crashed consumer's) are claimed; default 30 s. */
   claimIdleMs?: number;
+  /** Export the group's lag as `<prefix>_event_consumer_lag` in this service's registry. */
+  metrics?: MetricsTarget;
 };
 
 export interface Consumer {
@@ -80,6 +84,7 @@ export async function startConsumer<TPayload>(redis: Redis, options: ConsumerOpt
   const { stream, group, consumer, logger, batchSize = 50, blockMs = 1000, claimIdleMs = 30_000 } = options;
   const connection = redis.duplicate({ connectionName: `${group}:${consumer}` });
   await ensureGroup(connection, stream, group);
+  if (options.metrics) watchConsumerLag(options.metrics, redis, stream, group);
   let running = true;
   let lastClaim = 0;
 
@@ -150,17 +155,6 @@ export async function startConsumer<TPayload>(redis: Redis, options: ConsumerOpt
       connection.disconnect();
     },
   };
-}
-
-/** Entries not yet delivered to the group plus those delivered but not acknowledged. */
-export async function consumerLag(redis: Redis, stream: string, group: string): Promise<{ lag: number; pending: number }> {
-  const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
-  for (const fields of groups) {
-    const info = new Map<string, unknown>();
-    for (let index = 0; index < fields.length; index += 2) info.set(String(fields[index]), fields[index + 1]);
-    if (info.get('name') === group) return { lag: Number(info.get('lag') ?? 0), pending: Number(info.get('pending') ?? 0) };
-  }
-  return { lag: Number(await redis.xlen(stream)), pending: 0 };
 }
 
 function decode<TPayload>(fields: string[]): DurableEvent<TPayload> | undefined {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { signDevToken } from '../lib/auth.js';
 import { ConfigError, loadConfig, type Config } from '../lib/config.js';
 import { consumerGroups, streamName } from '../lib/event-contracts.js';
-import { consumerLag } from '../lib/events.js';
+import { consumerLag } from '../lib/consumer-lag.js';
 import { requestGraphQL } from '../lib/graphql-client.js';
 import type { ServiceHandle } from '../lib/http-server.js';
 import { createRedis } from '../lib/redis.js';

@@ -14,8 +14,9 @@ import { createLogger, type Logger } from '../logger.js';
 import { createMetricsRoute } from '../metrics-route.js';
 import { createQueryPreflight } from '../query-preflight.js';
 import { createRateLimiter } from '../rate-limiter.js';
-import { createRedis } from '../redis.js';
+import { createRedis, instrumentRedis } from '../redis.js';
 import { createRequestMetricsPlugin } from '../request-metrics.js';
+import { createStoreMetrics, type StoreMetrics } from '../store-metrics.js';
 import { guardEntities } from './entities-guard.js';
 import { checkResolversAgainstSchema, type Resolvers } from './resolvers.js';
 import { applyTypeVisibility } from './type-visibility.js';
@@ -35,6 +36,8 @@ export interface SubgraphKit {
   logger: Logger;
   /** /metrics serves it, with the request metrics added. */
   metrics: Registry;
+  /** Store call timing into `metrics`: each store client module instruments its client with it. */
+  storeMetrics: StoreMetrics;
 }
 
 /** One subgraph, as lib/subgraph starts it. Each subgraph's server.ts builds one from its stores. */
@@ -77,7 +80,8 @@ export async function startSubgraph<TContext extends RequestScope>(
   const { name } = options;
   const logger = options.logger ?? createLogger(config, name);
   const registry = new Registry();
-  const definition = define({ logger, metrics: registry });
+  const storeMetrics = createStoreMetrics(registry, name);
+  const definition = define({ logger, metrics: registry, storeMetrics });
   await definition.prepare?.();
   const schema = buildSubgraphSchema([definition.schema]);
   checkResolversAgainstSchema(schema, definition.schema.resolvers);
@@ -85,7 +89,7 @@ export async function startSubgraph<TContext extends RequestScope>(
   applyTypeVisibility(schema);
 
   collectDefaultMetrics({ register: registry, prefix: `${name}_` });
-  const redis = createRedis(config.redis.url, `${name}-limits`, { autoPipelining: true });
+  const redis = instrumentRedis(createRedis(config.redis.url, `${name}-limits`, { autoPipelining: true }), storeMetrics);
   const admit = createAdmission({
     verify: createCachedVerifier(createTokenVerifier(config.auth)),
     addressGuard: createAddressGuard({ max: config.rateLimits.unauthenticatedPerAddress, windowSeconds: config.rateLimits.windowSeconds }),

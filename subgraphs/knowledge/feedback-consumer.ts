@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
-import { Gauge, type Registry } from 'prom-client';
-import { consumerGroups, streamName } from '../../lib/event-contracts.js';
-import { consumerLag, type Consumer } from '../../lib/events.js';
+import { consumerGroups } from '../../lib/event-contracts.js';
+import type { Consumer } from '../../lib/events.js';
 import type { Logger } from '../../lib/logger.js';
+import type { MetricsTarget } from '../../lib/store-metrics.js';
 import { consume } from '../../lib/typed-events.js';
 import type { PublishEntities } from './entity-events.js';
 import { applyFeedbackEvent } from './store/feedback-writes.js';
@@ -14,8 +14,8 @@ export interface FeedbackConsumerOptions {
   streamPrefix: string;
   logger: Logger;
   publishEntities: PublishEntities;
-  /** Registry for the lag gauge; none: no metric. */
-  registry?: Registry;
+  /** Where the lag gauge goes (lib/consumer-lag); none: no metric. */
+  metrics?: MetricsTarget;
   consumerName?: string;
   /** Passed to lib/events: how long a crashed consumer's entry stays pending before it is claimed. */
   claimIdleMs?: number;
@@ -27,25 +27,13 @@ export interface FeedbackConsumerOptions {
  */
 export async function startFeedbackConsumer(options: FeedbackConsumerOptions): Promise<Consumer> {
   const { redis, driver, logger } = options;
-  const group = consumerGroups.knowledgeFeedback;
-  if (options.registry) {
-    const stream = streamName(options.streamPrefix, 'feedback');
-    new Gauge({
-      name: 'knowledge_feedback_consumer_lag',
-      help: 'Feedback events not yet processed by the knowledge subgraph (undelivered + unacknowledged)',
-      registers: [options.registry],
-      async collect() {
-        const { lag, pending } = await consumerLag(redis, stream, group);
-        this.set(lag + pending);
-      },
-    });
-  }
   return consume(redis, {
     prefix: options.streamPrefix,
     stream: 'feedback',
-    group,
+    group: consumerGroups.knowledgeFeedback,
     consumer: options.consumerName ?? `knowledge-${process.pid}`,
     logger,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.claimIdleMs !== undefined ? { claimIdleMs: options.claimIdleMs } : {}),
     handle: async (event) => {
       const { rating, severity, entityIds } = event.payload;

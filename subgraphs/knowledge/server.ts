@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
 import type { Config } from '../../lib/config.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
-import { createRedis } from '../../lib/redis.js';
+import { createRedis, instrumentRedis } from '../../lib/redis.js';
 import { startSubgraph } from '../../lib/subgraph/start-subgraph.js';
 import { subgraphSdl } from '../sdl.js';
 import type { KnowledgeContext } from './context.js';
@@ -11,7 +11,7 @@ import { createEntityPublisher } from './entity-events.js';
 import { startFeedbackConsumer } from './feedback-consumer.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
-import { createNeo4jDriver, pingNeo4j } from './store/driver.js';
+import { createNeo4jDriver, instrumentDriver, pingNeo4j } from './store/driver.js';
 import { ensureKnowledgeSchema } from './store/schema-setup.js';
 
 export interface KnowledgeOptions {
@@ -27,19 +27,23 @@ export async function startKnowledge(config: Config, port = config.ports.knowled
   const driver = options.driver ?? createNeo4jDriver(config.neo4j);
   const redis = options.redis ?? createRedis(config.redis.url, 'knowledge');
   const publishEntities = createEntityPublisher(redis, config.eventStreamPrefix);
-  return startSubgraph<KnowledgeContext>(config, { name: 'knowledge', port }, ({ logger, metrics }) => ({
-    schema: { typeDefs: parse(subgraphSdl.knowledge), resolvers },
-    prepare: () => ensureKnowledgeSchema(driver),
-    context: (scope) => ({ ...scope, driver, loaders: createLoaders(driver), publishEntities }),
-    readiness: { neo4j: () => pingNeo4j(driver), redis: async () => (await redis.ping()) === 'PONG' },
-    startBackground: async () => {
-      if (options.consumeFeedback === false) return async () => undefined;
-      const consumer = await startFeedbackConsumer({ redis, driver, streamPrefix: config.eventStreamPrefix, logger, publishEntities, registry: metrics });
-      return () => consumer.stop();
-    },
-    close: async () => {
-      if (!options.redis) redis.disconnect();
-      if (!options.driver) await driver.close();
-    },
-  }));
+  return startSubgraph<KnowledgeContext>(config, { name: 'knowledge', port }, ({ logger, storeMetrics }) => {
+    instrumentDriver(driver, storeMetrics);
+    instrumentRedis(redis, storeMetrics);
+    return {
+      schema: { typeDefs: parse(subgraphSdl.knowledge), resolvers },
+      prepare: () => ensureKnowledgeSchema(driver),
+      context: (scope) => ({ ...scope, driver, loaders: createLoaders(driver), publishEntities }),
+      readiness: { neo4j: () => pingNeo4j(driver), redis: async () => (await redis.ping()) === 'PONG' },
+      startBackground: async () => {
+        if (options.consumeFeedback === false) return async () => undefined;
+        const consumer = await startFeedbackConsumer({ redis, driver, streamPrefix: config.eventStreamPrefix, logger, publishEntities, metrics: storeMetrics });
+        return () => consumer.stop();
+      },
+      close: async () => {
+        if (!options.redis) redis.disconnect();
+        if (!options.driver) await driver.close();
+      },
+    };
+  });
 }

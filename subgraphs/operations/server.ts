@@ -4,19 +4,19 @@ import type pg from 'pg';
 import type { Config } from '../../lib/config.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
 import type { Logger } from '../../lib/logger.js';
-import { createRedis } from '../../lib/redis.js';
+import { createRedis, instrumentRedis } from '../../lib/redis.js';
 import { startSubgraph } from '../../lib/subgraph/start-subgraph.js';
 import { subgraphSdl } from '../sdl.js';
 import type { OperationsContext, OperationsServices } from './context.js';
 import { startQueryAnalyticsConsumer } from './events/analytics.js';
 import { startIngestResultConsumer } from './events/ingest-results.js';
-import { publishOutboxRow, startOutboxRelay } from './events/outbox-relay.js';
+import { publishOutboxRow, startOutboxRelay, watchOutboxBacklog } from './events/outbox-relay.js';
 import { createExportRoute, exportPath } from './export/route.js';
 import { createViewRefresher } from './jobs/view-refresh.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { startMigrationRuntime, type MigrationRuntime } from './routing/migration-runtime.js';
-import { createDatabase, createPool, migrateDatabase, pingDatabase, publishPendingEvents } from './store/index.js';
+import { createDatabase, createPool, instrumentPool, migrateDatabase, pingDatabase, publishPendingEvents } from './store/index.js';
 
 export interface OperationsOptions {
   /** A pool to use instead of one made from config (tests wrap it to count statements); not closed on stop. */
@@ -35,7 +35,9 @@ export async function startOperations(config: Config, port = config.ports.operat
   const pool = options.pool ?? createPool(config.postgres.url);
   const db = createDatabase(pool);
   const redis = createRedis(config.redis.url, 'operations');
-  return startSubgraph<OperationsContext>(config, { name: 'operations', port, ...(options.logger ? { logger: options.logger } : {}) }, ({ logger, metrics }) => {
+  return startSubgraph<OperationsContext>(config, { name: 'operations', port, ...(options.logger ? { logger: options.logger } : {}) }, ({ logger, metrics, storeMetrics }) => {
+    instrumentPool(pool, storeMetrics);
+    instrumentRedis(redis, storeMetrics);
     // built once the database is migrated (prepare); requests are only served after that
     let migration: MigrationRuntime | undefined;
     const runtime = (): MigrationRuntime => {
@@ -72,7 +74,8 @@ export async function startOperations(config: Config, port = config.ports.operat
       routes: (admit) => ({ [exportPath]: createExportRoute(pool, admit, logger) }),
       plugins: options.plugins ?? [],
       startBackground: async () => {
-        const consumers = [await startIngestResultConsumer(runtime().stores.documents, redis, config.eventStreamPrefix, logger), await startQueryAnalyticsConsumer(db, redis, config.eventStreamPrefix, logger)];
+        const consumers = [await startIngestResultConsumer(runtime().stores.documents, redis, config.eventStreamPrefix, logger, storeMetrics), await startQueryAnalyticsConsumer(db, redis, config.eventStreamPrefix, logger, storeMetrics)];
+        watchOutboxBacklog(storeMetrics, db, config.eventStreamPrefix);
         const stopRelay = startOutboxRelay(db, redis, config.eventStreamPrefix, logger, options.outboxRelayMs ?? 5000);
         const stopSchedule = config.operations.viewRefreshMs > 0 ? refresher.schedule(config.operations.viewRefreshMs) : () => undefined;
         return async () => {

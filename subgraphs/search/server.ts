@@ -3,7 +3,8 @@ import { parse } from 'graphql';
 import type { Config } from '../../lib/config.js';
 import type { Consumer } from '../../lib/events.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
-import { createRedis } from '../../lib/redis.js';
+import { cacheLookupCounter } from '../../lib/cache-metrics.js';
+import { createRedis, instrumentRedis } from '../../lib/redis.js';
 import { startSubgraph } from '../../lib/subgraph/start-subgraph.js';
 import { subgraphSdl } from '../sdl.js';
 import type { SearchContext } from './context.js';
@@ -21,7 +22,7 @@ import type { SearchServices } from './services.js';
 import { createChunkStore } from './store/chunk-store.js';
 import { createCollectionGuard, DimensionMismatchError, ensureCollections } from './store/collections.js';
 import { createEntityStore } from './store/entity-store.js';
-import { createCollectionNames, createQdrantClient } from './store/qdrant.js';
+import { createCollectionNames, createQdrantClient, instrumentQdrant } from './store/qdrant.js';
 import { createQueryLogStore } from './store/query-log-store.js';
 
 export interface StartSearchOptions {
@@ -42,9 +43,10 @@ export interface StartSearchOptions {
 export async function startSearch(config: Config, port = config.ports.search, options: StartSearchOptions = {}): Promise<ServiceHandle> {
   const embedder = options.embedder ?? createEmbedder(config.embeddings);
   const redis = createRedis(config.redis.url, 'search');
-  const qdrant = createQdrantClient(config.qdrant);
   const names = createCollectionNames(config.qdrant.collectionPrefix);
-  return startSubgraph<SearchContext>(config, { name: 'search', port }, ({ logger }) => {
+  return startSubgraph<SearchContext>(config, { name: 'search', port }, ({ logger, storeMetrics }) => {
+    instrumentRedis(redis, storeMetrics);
+    const qdrant = instrumentQdrant(createQdrantClient(config.qdrant), storeMetrics);
     const guard = createCollectionGuard(() => ensureCollections(qdrant, names, embedder.dimension, embedder.model, (line) => logger.info(line)));
     const entities = createEntityStore(qdrant, names.entities);
     const queryLog = createQueryLog({ store: createQueryLogStore(qdrant, names.queries), model: embedder.model, logger, redis, retentionDays: config.search.queryLogRetentionDays, lockKey: `${config.eventStreamPrefix}:lock:search:query-log-purge` });
@@ -52,7 +54,7 @@ export async function startSearch(config: Config, port = config.ports.search, op
       chunks: createChunkStore(qdrant, names.chunks),
       entities,
       queryEntities: createQueryEntityLinker(entities),
-      queryEmbedder: createQueryEmbedder({ embedder, redis, logger }),
+      queryEmbedder: createQueryEmbedder({ embedder, redis, logger, lookups: cacheLookupCounter(storeMetrics, 'query_vector') }),
       queryLog,
       ensureCollections: guard,
       logger,
@@ -87,8 +89,8 @@ export async function startSearch(config: Config, port = config.ports.search, op
           const consumer = `search-${hostname()}-${process.pid}`;
           const blockMs = typeof options.consumers === 'object' ? options.consumers.blockMs : undefined;
           const deps = { chunks: services.chunks, entities: services.entities, embedder, ensureCollections: guard };
-          consumers.push(await startIngestConsumer({ redis, streamPrefix, deps, logger, consumer, ...(blockMs ? { blockMs } : {}) }));
-          consumers.push(await startEntitySync({ redis, streamPrefix, consumer, deps, logger, ...(blockMs ? { blockMs } : {}) }));
+          consumers.push(await startIngestConsumer({ redis, streamPrefix, deps, logger, consumer, metrics: storeMetrics, ...(blockMs ? { blockMs } : {}) }));
+          consumers.push(await startEntitySync({ redis, streamPrefix, consumer, deps, logger, metrics: storeMetrics, ...(blockMs ? { blockMs } : {}) }));
         }
         const stopPurge = queryLog.schedulePurge();
         return async () => {

@@ -27,6 +27,8 @@ export interface RealWorld {
   patientA: string;
   patientB: string;
   tokens: { a: string; b: string; clinician: string; service: string };
+  /** Each subgraph's base URL (its /graphql, /metrics, ...). */
+  subgraphUrls: { knowledge: string; operations: string; search: string };
   startGateway(options?: GatewayOptions): Promise<ServiceHandle>;
   stop(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function startRealWorld(options: RealWorldOptions = {}): Promise<Re
     config,
     patientA,
     patientB,
+    subgraphUrls: { knowledge: knowledge.url, operations: operations.url, search: search.url },
     tokens: {
       a: await sign('a', 'patient', patientA),
       b: await sign('b', 'patient', patientB),

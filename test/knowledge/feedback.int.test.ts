@@ -99,15 +99,15 @@ describe('feedback events', () => {
     await redis.xgroup('CREATE', stream, feedbackGroup, '0', 'MKSTREAM');
     for (const event of events) await publish(event);
 
-    consumer = await startFeedbackConsumer({ redis, driver, streamPrefix, logger, publishEntities: async () => {}, registry, consumerName: 'first' });
+    consumer = await startFeedbackConsumer({ redis, driver, streamPrefix, logger, publishEntities: async () => {}, metrics: { registry, prefix: 'knowledge' }, consumerName: 'first' });
     await waitForProcessed(events.map((event) => event.id));
     await waitForNoPending();
 
     // 0.5 -0.10 -0.05 +0.02 -0.05 +0.02 = 0.34; fifth feedback with 3 negatives: one layer down, -0.2
     expect(await stateOf('a')).toEqual({ confidence: 0.14, layer: 'PERCEPTION', total: 5, positive: 2, negative: 3, demotions: ['SEMANTIC->PERCEPTION'] });
     expect(await stateOf('b')).toEqual({ confidence: 0.24, layer: 'SEMANTIC', total: 5, positive: 2, negative: 3, demotions: ['REASONING->SEMANTIC'] });
-    const metrics = await registry.getSingleMetricAsString('knowledge_feedback_consumer_lag');
-    expect(metrics).toContain('knowledge_feedback_consumer_lag 0');
+    const metrics = await registry.getSingleMetricAsString('knowledge_event_consumer_lag');
+    expect(metrics).toContain(`knowledge_event_consumer_lag{stream="${stream}",group="${feedbackGroup}"} 0`);
   });
 
   it('changes nothing when the same events are replayed', async () => {
@@ -130,8 +130,8 @@ describe('feedback events', () => {
     const read = (await redis.xreadgroup('GROUP', feedbackGroup, 'crashed', 'COUNT', 10, 'STREAMS', stream, '>')) as [string, [string, string[]][]][];
     expect(read[0]?.[1]).toHaveLength(1);
     await applyFeedbackEvent(driver, event.id, [id('b')], { rating: 5, severity: null });
-    const lag = await registry.getSingleMetricAsString('knowledge_feedback_consumer_lag');
-    expect(lag).toContain('knowledge_feedback_consumer_lag 1');
+    const lag = await registry.getSingleMetricAsString('knowledge_event_consumer_lag');
+    expect(lag).toContain(`knowledge_event_consumer_lag{stream="${stream}",group="${feedbackGroup}"} 1`);
 
     consumer = await startFeedbackConsumer({ redis, driver, streamPrefix, logger, publishEntities: async () => {}, consumerName: 'second', claimIdleMs: 300 });
     await new Promise((resolve) => setTimeout(resolve, 400));

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.js';
-import { consumerLag, publishEvent, startConsumer, type DurableEvent } from '../../lib/events.js';
+import { consumerLag } from '../../lib/consumer-lag.js';
+import { publishEvent, startConsumer, type DurableEvent } from '../../lib/events.js';
 import { createRedis } from '../../lib/redis.js';
 
 const redis = createRedis(loadConfig().redis.url, 'events-test');

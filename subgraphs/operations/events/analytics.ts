@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Consumer } from '../../../lib/events.js';
 import type { Logger } from '../../../lib/logger.js';
+import type { MetricsTarget } from '../../../lib/store-metrics.js';
 import type { ReceivedEvent } from '../../../lib/typed-events.js';
 import { consumeAsOperations } from './consume.js';
 import { insertQueryAnalytics, type Database, type QueryAnalyticsEntry } from '../store/index.js';
@@ -25,11 +26,12 @@ export function toQueryAnalyticsEntry(event: ReceivedEvent<'analytics'>): QueryA
  * 500 events is one INSERT, so a busy gateway costs the database a statement per batch rather
  * than per operation.
  */
-export function startQueryAnalyticsConsumer(db: Database, redis: Redis, streamPrefix: string, logger: Logger): Promise<Consumer> {
+export function startQueryAnalyticsConsumer(db: Database, redis: Redis, streamPrefix: string, logger: Logger, metrics?: MetricsTarget): Promise<Consumer> {
   return consumeAsOperations(redis, {
     prefix: streamPrefix,
     stream: 'analytics',
     logger,
+    ...(metrics ? { metrics } : {}),
     batchSize: 500,
     handleBatch: async (events) => {
       await insertQueryAnalytics(db, events.map(toQueryAnalyticsEntry));

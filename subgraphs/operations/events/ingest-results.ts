@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Consumer } from '../../../lib/events.js';
 import type { Logger } from '../../../lib/logger.js';
+import type { MetricsTarget } from '../../../lib/store-metrics.js';
 import type { ReceivedEvent } from '../../../lib/typed-events.js';
 import { consumeAsOperations } from './consume.js';
 import type { DocumentWrites } from '../routing/ports.js';
@@ -30,11 +31,12 @@ export function toIngestOutcome(event: ReceivedEvent<'documentsResults'>): { doc
 }
 
 /** Consumes the search subgraph's ingest results into the documents' store of the stage (exactly once in effect). */
-export function startIngestResultConsumer(documents: Pick<DocumentWrites, 'applyIngestOutcome'>, redis: Redis, streamPrefix: string, logger: Logger): Promise<Consumer> {
+export function startIngestResultConsumer(documents: Pick<DocumentWrites, 'applyIngestOutcome'>, redis: Redis, streamPrefix: string, logger: Logger, metrics?: MetricsTarget): Promise<Consumer> {
   return consumeAsOperations(redis, {
     prefix: streamPrefix,
     stream: 'documentsResults',
     logger,
+    ...(metrics ? { metrics } : {}),
     handle: async (event) => {
       const { documentId, outcome } = toIngestOutcome(event);
       const applied = await documents.applyIngestOutcome(event.id, documentId, outcome);

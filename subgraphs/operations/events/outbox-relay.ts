@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
 import type { Logger } from '../../../lib/logger.js';
+import type { MetricsTarget } from '../../../lib/store-metrics.js';
 import { publishDefined, type OutgoingEvent } from '../../../lib/typed-events.js';
-import { publishPendingEvents, type Database, type OutboxRow } from '../store/index.js';
+import { outboxBacklog, publishPendingEvents, type Database, type OutboxRow } from '../store/index.js';
 
 /** Publishes one outbox row: an event checked against its contract when it was written. */
 export function publishOutboxRow(redis: Redis) {
@@ -19,4 +21,34 @@ export function startOutboxRelay(db: Database, redis: Redis, streamPrefix: strin
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * `<service>_outbox_pending_events` and `<service>_outbox_oldest_pending_seconds`: what the outbox
+ * still has to publish, read at each scrape (absent while PostgreSQL does not answer).
+ */
+export function watchOutboxBacklog(target: MetricsTarget, db: Database, streamPrefix: string): void {
+  let reading: Promise<{ pending: number; oldestAgeSeconds: number } | undefined> | undefined;
+  // both gauges of one scrape share one query
+  const backlog = () => (reading ??= outboxBacklog(db, streamPrefix).catch(() => undefined).finally(() => setImmediate(() => (reading = undefined))));
+  new Gauge({
+    name: `${target.prefix}_outbox_pending_events`,
+    help: 'Outbox events committed and not yet published to their Redis stream',
+    registers: [target.registry],
+    async collect() {
+      const value = await backlog();
+      if (value) this.set(value.pending);
+      else this.reset();
+    },
+  });
+  new Gauge({
+    name: `${target.prefix}_outbox_oldest_pending_seconds`,
+    help: 'Age of the oldest outbox event not yet published (0 when none): the publishing lag',
+    registers: [target.registry],
+    async collect() {
+      const value = await backlog();
+      if (value) this.set(value.oldestAgeSeconds);
+      else this.reset();
+    },
+  });
 }

@@ -1,5 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { Gauge } from 'prom-client';
+import type { StoreMetrics } from '../../../lib/store-metrics.js';
 import * as schema from './schema/index.js';
 
 export type Database = NodePgDatabase<typeof schema>;
@@ -20,6 +22,42 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => lostConnections.add(client)));
   return pool;
+}
+
+const statementKinds = new Set(['select', 'insert', 'update', 'delete', 'with', 'begin', 'commit', 'rollback', 'savepoint', 'release', 'refresh', 'copy', 'set']);
+
+/** A statement's kind for metrics: its first keyword, from a fixed set. */
+function statementKind(query: unknown): string {
+  const text = typeof query === 'string' ? query : (query as { text?: unknown } | null)?.text;
+  const keyword = typeof text === 'string' ? (/^\s*([a-z]+)/i.exec(text)?.[1] ?? '').toLowerCase() : '';
+  return statementKinds.has(keyword) ? keyword : 'other';
+}
+
+/**
+ * Times every statement of the pool's connections (by kind) and exports the pool's use:
+ * `<service>_store_pool_connections{store="postgres", state="open|idle|waiting"}`.
+ */
+export function instrumentPool(pool: pg.Pool, metrics: StoreMetrics): void {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const result = query(...args);
+      // streams (cursors) and callbacks are left alone: only promised statements are timed
+      if (result instanceof Promise) void metrics.observe('postgres', statementKind(args[0]), result);
+      return result;
+    }) as typeof client.query;
+  });
+  new Gauge({
+    name: `${metrics.prefix}_store_pool_connections`,
+    help: 'Connections of the store pool: open, idle, and callers waiting for one',
+    labelNames: ['store', 'state'] as const,
+    registers: [metrics.registry],
+    collect() {
+      this.set({ store: 'postgres', state: 'open' }, pool.totalCount);
+      this.set({ store: 'postgres', state: 'idle' }, pool.idleCount);
+      this.set({ store: 'postgres', state: 'waiting' }, pool.waitingCount);
+    },
+  });
 }
 
 /** Connections that reported an error: never given back to the pool for reuse. */

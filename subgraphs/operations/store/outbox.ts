@@ -8,6 +8,11 @@ export type OutboxEvent = OutgoingEvent;
 
 export type OutboxRow = typeof outboxEvents.$inferSelect;
 
+/** Rows not yet published, of the streams named `<streamPrefix>:...`. */
+function unpublishedOf(streamPrefix: string) {
+  return and(isNull(outboxEvents.publishedAt), like(outboxEvents.stream, `${streamPrefix.replace(/[\\%_]/g, '\\$&')}:%`));
+}
+
 /** Call inside the transaction of the change the event announces. */
 export async function enqueueEvent(tx: Executor, event: OutboxEvent): Promise<void> {
   await tx.insert(outboxEvents).values(event).onConflictDoNothing({ target: outboxEvents.eventId });
@@ -34,8 +39,7 @@ export async function publishPendingEvents(
 ): Promise<number> {
   return db.transaction(async (tx) => {
     const filter = and(
-      isNull(outboxEvents.publishedAt),
-      like(outboxEvents.stream, `${options.streamPrefix.replace(/[\\%_]/g, '\\$&')}:%`),
+      unpublishedOf(options.streamPrefix),
       options.eventIds ? inArray(outboxEvents.eventId, [...options.eventIds]) : undefined,
     );
     const rows = await tx
@@ -63,3 +67,15 @@ export async function publishPendingEvents(
   });
 }
 
+
+/** The events of our streams still waiting to be published, and the age of the oldest (0 when none). */
+export async function outboxBacklog(db: Database, streamPrefix: string): Promise<{ pending: number; oldestAgeSeconds: number }> {
+  const [row] = await db
+    .select({
+      pending: sql<number>`count(*)::int`,
+      oldestAgeSeconds: sql<number>`coalesce(extract(epoch from now() - min(${outboxEvents.createdAt})), 0)::float8`,
+    })
+    .from(outboxEvents)
+    .where(unpublishedOf(streamPrefix));
+  return { pending: row?.pending ?? 0, oldestAgeSeconds: row?.oldestAgeSeconds ?? 0 };
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { CacheLookup } from '../../../lib/cache-metrics.js';
 import type { Logger } from '../../../lib/logger.js';
 import type { Embedder } from './embedder.js';
 
@@ -15,6 +16,8 @@ export interface QueryEmbedderOptions {
   logger: Logger;
   /** How long a cached query vector lives; default 7 days. */
   ttlSeconds?: number;
+  /** Counts hits and misses (lib/cache-metrics). */
+  lookups?: CacheLookup;
 }
 
 /** Whitespace does not change what a query means, so it does not split the cache. */
@@ -30,7 +33,7 @@ export const queryCacheKey = (model: string, text: string): string =>
  * of the text: Redis never holds a searched text or message content itself.
  */
 export function createQueryEmbedder(options: QueryEmbedderOptions): QueryEmbedder {
-  const { embedder, redis, logger, ttlSeconds = 7 * 24 * 3600 } = options;
+  const { embedder, redis, logger, ttlSeconds = 7 * 24 * 3600, lookups = () => undefined } = options;
   return {
     model: embedder.model,
     async embedQueries(texts) {
@@ -42,6 +45,9 @@ export function createQueryEmbedder(options: QueryEmbedderOptions): QueryEmbedde
       });
       const vectors = cached.map((buffer) => (buffer && buffer.length === embedder.dimension * 4 ? decode(buffer) : undefined));
       const missing = [...new Set(normalized.filter((_, index) => vectors[index] === undefined))];
+      const hits = vectors.filter((vector) => vector !== undefined).length;
+      lookups('hit', hits);
+      lookups('miss', vectors.length - hits);
       if (missing.length > 0) {
         const embedded = await embedder.embed(missing);
         const byText = new Map(missing.map((text, index) => [text, embedded[index] as number[]]));

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { consumerGroups, type EventPayload } from '../../../lib/event-contracts.js';
 import type { Consumer } from '../../../lib/events.js';
 import type { Logger } from '../../../lib/logger.js';
+import type { MetricsTarget } from '../../../lib/store-metrics.js';
 import { consume } from '../../../lib/typed-events.js';
 import type { Embedder } from '../embedder/embedder.js';
 import type { EntityStore } from '../store/entity-store.js';
@@ -38,7 +39,7 @@ export async function syncEntity(deps: EntitySyncDependencies, entity: EntityUps
 }
 
 /** Keeps `entity_embeddings` in step with the knowledge graph, incrementally, from `entity.upserted`. */
-export function startEntitySync(options: { redis: Redis; streamPrefix: string; consumer: string; deps: EntitySyncDependencies; logger: Logger; blockMs?: number }): Promise<Consumer> {
+export function startEntitySync(options: { redis: Redis; streamPrefix: string; consumer: string; deps: EntitySyncDependencies; logger: Logger; blockMs?: number; metrics?: MetricsTarget }): Promise<Consumer> {
   const { logger } = options;
   return consume(options.redis, {
     prefix: options.streamPrefix,
@@ -47,6 +48,7 @@ export function startEntitySync(options: { redis: Redis; streamPrefix: string; c
     consumer: options.consumer,
     logger,
     ...(options.blockMs !== undefined ? { blockMs: options.blockMs } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     handle: async (event) => {
       const outcome = await syncEntity(options.deps, event.payload);
       logger.debug({ eventId: event.id, entityId: event.payload.id, outcome }, 'entity synced');

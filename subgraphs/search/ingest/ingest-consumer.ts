@@ -3,6 +3,7 @@ import { consumerGroups } from '../../../lib/event-contracts.js';
 import { AppError } from '../../../lib/errors.js';
 import type { Consumer } from '../../../lib/events.js';
 import type { Logger } from '../../../lib/logger.js';
+import type { MetricsTarget } from '../../../lib/store-metrics.js';
 import { consume, type ReceivedEvent } from '../../../lib/typed-events.js';
 import { publishIngestResult, readAttempt } from './events.js';
 import { ingestDocument, IngestInputError, type IngestDependencies } from './ingest-document.js';
@@ -15,6 +16,8 @@ export interface IngestConsumerOptions {
   /** Consumer name inside the `search-ingest` group; one per process. */
   consumer: string;
   blockMs?: number;
+  /** Where the lag gauge goes (lib/consumer-lag). */
+  metrics?: MetricsTarget;
 }
 
 /**
@@ -35,6 +38,7 @@ export function startIngestConsumer(options: IngestConsumerOptions): Promise<Con
     consumer: options.consumer,
     logger,
     batchSize: 5,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.blockMs !== undefined ? { blockMs: options.blockMs } : {}),
     handle: (event) => handleIngestEvent(options, event),
   });

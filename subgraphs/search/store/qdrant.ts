@@ -1,6 +1,7 @@
 import { QdrantClient } from '@qdrant/js-client-rest';
 import type { Config } from '../../../lib/config.js';
 import { AppError } from '../../../lib/errors.js';
+import type { StoreMetrics } from '../../../lib/store-metrics.js';
 
 export interface CollectionNames {
   chunks: string;
@@ -15,6 +16,20 @@ export function createCollectionNames(prefix: string): CollectionNames {
 /** Only the common REST endpoints are used, so a real Qdrant and the stack's stand-in both work. */
 export function createQdrantClient(qdrant: Config['qdrant'], timeoutMs = 10_000): QdrantClient {
   return new QdrantClient({ url: qdrant.url, apiKey: qdrant.apiKey, checkCompatibility: false, timeout: timeoutMs });
+}
+
+/** The client with every call timed under its method name (the client's fixed set of methods). */
+export function instrumentQdrant(client: QdrantClient, metrics: StoreMetrics): QdrantClient {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = (value as (...parameters: unknown[]) => unknown).apply(target, args);
+        return result instanceof Promise ? metrics.observe('qdrant', property, result) : result;
+      };
+    },
+  });
 }
 
 /** Qdrant answered with a client error (4xx): the request was wrong, not the store down. */
