@@ -43,6 +43,10 @@ export const envSchema = z.object({
   QDRANT_API_KEY: z.string().min(1).optional(),
 
   POSTGRES_PORT: port.default(5432),
+  POSTGRES_POOL_MAX: positiveInt.default(10),
+  POSTGRES_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  POSTGRES_IDLE_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  NEO4J_POOL_MAX: positiveInt.default(50),
   NEO4J_BOLT_PORT: port.default(7687),
   REDIS_PORT: port.default(6379),
   QDRANT_PORT: port.default(6333),

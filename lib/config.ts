@@ -17,8 +17,18 @@ export interface Config {
   nodeEnv: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
   ports: { gateway: number; knowledge: number; operations: number; search: number };
-  postgres: { url: string; external: boolean; port: number };
-  neo4j: { uri: string; user: string; password: string; external: boolean; boltPort: number; heap: string; pageCache: string };
+  postgres: {
+    url: string;
+    external: boolean;
+    port: number;
+    /** Connections of a service's pool at most. */
+    poolMax: number;
+    /** A statement running longer is cancelled by PostgreSQL (0: no limit). */
+    statementTimeoutMs: number;
+    /** A connection idle inside an open transaction this long is closed by PostgreSQL, releasing its locks (0: no limit). */
+    idleTransactionTimeoutMs: number;
+  };
+  neo4j: { uri: string; user: string; password: string; external: boolean; boltPort: number; heap: string; pageCache: string; poolMax: number };
   redis: { url: string; external: boolean; port: number };
   qdrant: {
     url: string;
@@ -139,6 +149,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       url: env.DATABASE_URL ?? `postgres://synapseflow:synapseflow@127.0.0.1:${env.POSTGRES_PORT}/synapseflow`,
       external: env.DATABASE_URL !== undefined,
       port: env.POSTGRES_PORT,
+      poolMax: env.POSTGRES_POOL_MAX,
+      statementTimeoutMs: env.POSTGRES_STATEMENT_TIMEOUT_MS,
+      idleTransactionTimeoutMs: env.POSTGRES_IDLE_TRANSACTION_TIMEOUT_MS,
     },
     neo4j: {
       uri: env.NEO4J_URI ?? `bolt://127.0.0.1:${env.NEO4J_BOLT_PORT}`,
@@ -148,6 +161,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       boltPort: env.NEO4J_BOLT_PORT,
       heap: env.NEO4J_HEAP,
       pageCache: env.NEO4J_PAGECACHE,
+      poolMax: env.NEO4J_POOL_MAX,
     },
     redis: {
       url: env.REDIS_URL ?? `redis://127.0.0.1:${env.REDIS_PORT}`,

@@ -37,7 +37,8 @@ export interface MigrationToolkit {
 }
 
 export async function openMigrationToolkit(config: Config): Promise<MigrationToolkit> {
-  const pool = createPool(config.postgres.url, { max: 4 });
+  // attended operator work with long verification statements: no statement timeout, only the idle-transaction one
+  const pool = createPool(config.postgres.url, { max: 4, idleTransactionTimeoutMs: config.postgres.idleTransactionTimeoutMs });
   const legacy = createLegacyDriver(config.migration.legacy);
   const concepts = knowledgeConceptResolver(config.neo4j);
   await ensureLegacyIndexes(legacy);

@@ -16,7 +16,7 @@ import { createViewRefresher } from './jobs/view-refresh.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { startMigrationRuntime, type MigrationRuntime } from './routing/migration-runtime.js';
-import { createDatabase, createPool, instrumentPool, migrateDatabase, pingDatabase, publishPendingEvents } from './store/index.js';
+import { createDatabase, createPool, instrumentPool, poolOptionsOf, migrateDatabase, pingDatabase, publishPendingEvents } from './store/index.js';
 
 export interface OperationsOptions {
   /** A pool to use instead of one made from config (tests wrap it to count statements); not closed on stop. */
@@ -32,7 +32,7 @@ export interface OperationsOptions {
 
 /** Starts the operations subgraph over PostgreSQL: migrations first, then the event consumers, relay and view refresh. */
 export async function startOperations(config: Config, port = config.ports.operations, options: OperationsOptions = {}): Promise<ServiceHandle> {
-  const pool = options.pool ?? createPool(config.postgres.url);
+  const pool = options.pool ?? createPool(config.postgres.url, poolOptionsOf(config.postgres));
   const db = createDatabase(pool);
   const redis = createRedis(config.redis.url, 'operations');
   return startSubgraph<OperationsContext>(config, { name: 'operations', port, ...(options.logger ? { logger: options.logger } : {}) }, ({ logger, metrics, storeMetrics }) => {

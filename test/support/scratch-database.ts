@@ -19,7 +19,7 @@ export async function createScratchDatabase(baseUrl: string, label: string): Pro
   }
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  await migrateDatabase({ postgres: { url: url.toString(), external: true, port: Number(url.port) } });
+  await migrateDatabase({ postgres: { url: url.toString() } });
   return {
     url: url.toString(),
     drop: async () => {

@@ -4,7 +4,7 @@ import type { StoreMetrics } from '../../../lib/store-metrics.js';
 
 export function createNeo4jDriver(settings: Config['neo4j']): Driver {
   return neo4j.driver(settings.uri, neo4j.auth.basic(settings.user, settings.password), {
-    maxConnectionPoolSize: 50,
+    maxConnectionPoolSize: settings.poolMax,
     // Integers come back as JS numbers: counts and confidences are far below 2^53.
     disableLosslessIntegers: true,
   });

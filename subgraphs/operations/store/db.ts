@@ -1,6 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { Gauge } from 'prom-client';
+import type { Config } from '../../../lib/config.js';
 import type { StoreMetrics } from '../../../lib/store-metrics.js';
 import * as schema from './schema/index.js';
 
@@ -12,10 +13,30 @@ export type Executor = Database | Parameters<Parameters<Database['transaction']>
 export interface PoolOptions {
   /** Connections kept at most; default 10. */
   max?: number;
+  /** Statements running longer are cancelled by PostgreSQL; 0 or absent: no limit. */
+  statementTimeoutMs?: number;
+  /** A connection idle inside an open transaction this long is closed by PostgreSQL; 0 or absent: no limit. */
+  idleTransactionTimeoutMs?: number;
 }
+
+/** The pool settings of a service, from configuration (POSTGRES_POOL_MAX and the two timeouts). */
+export const poolOptionsOf = (postgres: Config['postgres']): PoolOptions => ({
+  max: postgres.poolMax,
+  statementTimeoutMs: postgres.statementTimeoutMs,
+  idleTransactionTimeoutMs: postgres.idleTransactionTimeoutMs,
+});
 
 export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'operations' });
+  // Set on each new connection with SET (not as startup parameters): every PostgreSQL, PGlite's server included, takes it.
+  const settings = [
+    ['statement_timeout', options.statementTimeoutMs],
+    ['idle_in_transaction_session_timeout', options.idleTransactionTimeoutMs],
+  ].filter((setting): setting is [string, number] => typeof setting[1] === 'number' && setting[1] > 0);
+  if (settings.length > 0) {
+    const statement = settings.map(([name, ms]) => `SET ${name} = ${Math.trunc(ms)}`).join('; ');
+    pool.on('connect', (client) => void client.query(statement).catch(() => undefined));
+  }
   // A connection lost while PostgreSQL restarts emits 'error' on its client, in the pool or checked
   // out between two statements of a transaction; unheard, that would crash the process. The
   // statement that needed the connection reports the outage where it matters.

@@ -14,7 +14,7 @@ const migrationLockKey = 4_002_001;
  * drizzle.__drizzle_migrations). An advisory lock lets parallel test workers and replicas
  * start together without racing on the same DDL.
  */
-export async function migrateDatabase(config: Pick<Config, 'postgres'>): Promise<void> {
+export async function migrateDatabase(config: { postgres: Pick<Config['postgres'], 'url'> }): Promise<void> {
   const client = new pg.Client({ connectionString: config.postgres.url, application_name: 'operations-migrate' });
   await client.connect();
   try {

@@ -20,6 +20,6 @@ export async function prepareSideDatabase(baseUrl: string, suffix: string): Prom
     await admin.end();
   }
   url.pathname = `/${name}`;
-  await migrateDatabase({ postgres: { url: url.toString(), external: true, port: Number(url.port || 5432) } });
+  await migrateDatabase({ postgres: { url: url.toString() } });
   return url.toString();
 }
