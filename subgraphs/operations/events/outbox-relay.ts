@@ -31,24 +31,20 @@ export function watchOutboxBacklog(target: MetricsTarget, db: Database, streamPr
   let reading: Promise<{ pending: number; oldestAgeSeconds: number } | undefined> | undefined;
   // both gauges of one scrape share one query
   const backlog = () => (reading ??= outboxBacklog(db, streamPrefix).catch(() => undefined).finally(() => setImmediate(() => (reading = undefined))));
-  new Gauge({
-    name: `${target.prefix}_outbox_pending_events`,
-    help: 'Outbox events committed and not yet published to their Redis stream',
-    registers: [target.registry],
-    async collect() {
-      const value = await backlog();
-      if (value) this.set(value.pending);
-      else this.reset();
-    },
-  });
-  new Gauge({
-    name: `${target.prefix}_outbox_oldest_pending_seconds`,
-    help: 'Age of the oldest outbox event not yet published (0 when none): the publishing lag',
-    registers: [target.registry],
-    async collect() {
-      const value = await backlog();
-      if (value) this.set(value.oldestAgeSeconds);
-      else this.reset();
-    },
-  });
+  const gauges = [
+    { name: 'outbox_pending_events', help: 'Outbox events committed and not yet published to their Redis stream', read: 'pending' },
+    { name: 'outbox_oldest_pending_seconds', help: 'Age of the oldest outbox event not yet published (0 when none): the publishing lag', read: 'oldestAgeSeconds' },
+  ] as const;
+  for (const { name, help, read } of gauges) {
+    new Gauge({
+      name: `${target.prefix}_${name}`,
+      help,
+      registers: [target.registry],
+      async collect() {
+        const value = await backlog();
+        if (value) this.set(value[read]);
+        else this.reset();
+      },
+    });
+  }
 }
