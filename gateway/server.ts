@@ -106,6 +106,7 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
     name: 'gateway',
     apollo,
     port: options.port ?? config.ports.gateway,
+    host: config.listenHost,
     admit,
     preflight: createQueryPreflight({ limits: config.limits, schema: supergraphs.current }),
     context: async (req, admitted) => ({

@@ -29,6 +29,11 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 
+  /** The address every service listens on: loopback by default; 0.0.0.0 (all interfaces) in containers. */
+  LISTEN_HOST: z
+    .string()
+    .regex(/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/i, 'must be an IP address or a host name')
+    .default('127.0.0.1'),
   GATEWAY_PORT: port.default(4000),
   KNOWLEDGE_PORT: port.default(4001),
   OPERATIONS_PORT: port.default(4002),
@@ -47,6 +52,7 @@ export const envSchema = z.object({
   POSTGRES_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   POSTGRES_IDLE_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
   NEO4J_POOL_MAX: positiveInt.default(50),
+  NEO4J_TRANSACTION_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(120),
   NEO4J_BOLT_PORT: port.default(7687),
   REDIS_PORT: port.default(6379),
   QDRANT_PORT: port.default(6333),

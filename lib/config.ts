@@ -16,6 +16,8 @@ export interface QueryLimitSettings {
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
+  /** The address every service listens on (LISTEN_HOST). */
+  listenHost: string;
   ports: { gateway: number; knowledge: number; operations: number; search: number };
   postgres: {
     url: string;
@@ -28,7 +30,7 @@ export interface Config {
     /** A connection idle inside an open transaction this long is closed by PostgreSQL, releasing its locks (0: no limit). */
     idleTransactionTimeoutMs: number;
   };
-  neo4j: { uri: string; user: string; password: string; external: boolean; boltPort: number; heap: string; pageCache: string; poolMax: number };
+  neo4j: { uri: string; user: string; password: string; external: boolean; boltPort: number; heap: string; pageCache: string; poolMax: number; transactionTimeoutSeconds: number };
   redis: { url: string; external: boolean; port: number };
   qdrant: {
     url: string;
@@ -144,6 +146,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
+    listenHost: env.LISTEN_HOST,
     ports: { gateway: env.GATEWAY_PORT, knowledge: env.KNOWLEDGE_PORT, operations: env.OPERATIONS_PORT, search: env.SEARCH_PORT },
     postgres: {
       url: env.DATABASE_URL ?? `postgres://synapseflow:synapseflow@127.0.0.1:${env.POSTGRES_PORT}/synapseflow`,
@@ -162,6 +165,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       heap: env.NEO4J_HEAP,
       pageCache: env.NEO4J_PAGECACHE,
       poolMax: env.NEO4J_POOL_MAX,
+      transactionTimeoutSeconds: env.NEO4J_TRANSACTION_TIMEOUT_SECONDS,
     },
     redis: {
       url: env.REDIS_URL ?? `redis://127.0.0.1:${env.REDIS_PORT}`,

@@ -31,7 +31,7 @@ async function prepareNeo4j(config: Config): Promise<LaunchPlan> {
   if (java < 17) throw new StackError(`Java ${java} is on PATH, Neo4j 5.26 needs Java 17+: install it with \`apt-get install openjdk-17-jdk-headless\`.`);
   await buildLauncher();
 
-  const { heap, pageCache, boltPort } = config.neo4j;
+  const { heap, pageCache, boltPort, transactionTimeoutSeconds } = config.neo4j;
   return {
     command: 'java',
     args: [
@@ -54,6 +54,7 @@ async function prepareNeo4j(config: Config): Promise<LaunchPlan> {
       '--plugins', join(target, 'plugins'),
       '--port', String(boltPort),
       '--pagecache', pageCache,
+      '--transaction-timeout-seconds', String(transactionTimeoutSeconds),
     ],
     // Credentials go through the environment so they never show in `ps`.
     env: { NEO4J_USER: config.neo4j.user, NEO4J_PASSWORD: config.neo4j.password },

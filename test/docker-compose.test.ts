@@ -1,25 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { loadConfig } from '../lib/config.js';
+import { compose, resolveEnvironment } from './support/compose-file.js';
 
 const root = join(import.meta.dirname, '..');
 
-interface Service {
-  image?: string;
-  build?: unknown;
-  command?: string[];
-  environment?: Record<string, string>;
-  healthcheck?: { test: string[] };
-  depends_on?: Record<string, { condition: string }>;
-  volumes?: string[];
-}
-
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, Service>;
-  volumes: Record<string, unknown>;
-};
 const envExampleKeys = new Set(
   [...readFileSync(join(root, '.env.example'), 'utf8').matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]),
 );
@@ -53,23 +39,18 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  const resolveDefaults = (environment: Record<string, string>, given: Record<string, string> = {}) =>
-    Object.fromEntries(
-      Object.entries(environment).map(([key, value]) => [key, String(value).replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_match, name: string, fallback: string) => given[name] ?? fallback)]),
-    );
-
   it('configures the app services with the variables of .env.example, and valid values once a key is given', () => {
     for (const name of ['gateway', 'knowledge', 'operations', 'search']) {
       const environment = compose.services[name]?.environment ?? {};
       for (const key of Object.keys(environment)) expect(envExampleKeys, `${name}: ${key}`).toContain(key);
-      const config = loadConfig(resolveDefaults(environment, { JWKS_URL: 'https://auth.example.org/.well-known/jwks.json' }));
+      const config = loadConfig(resolveEnvironment(environment, { JWKS_URL: 'https://auth.example.org/.well-known/jwks.json' }));
       expect(config.postgres.external && config.neo4j.external && config.redis.external && config.qdrant.external).toBe(true);
     }
   });
 
   it('ships no key that production would accept: without one the services refuse to start', () => {
     for (const name of ['gateway', 'knowledge', 'operations', 'search']) {
-      const environment = resolveDefaults(compose.services[name]?.environment ?? {});
+      const environment = resolveEnvironment(compose.services[name]?.environment ?? {});
       expect(environment.NODE_ENV).toBe('production');
       expect(() => loadConfig(environment), name).toThrow(/JWKS_URL: required in production/);
     }

@@ -60,7 +60,6 @@ export interface SubgraphDefinition<TContext extends RequestScope> {
 export interface StartSubgraphOptions {
   name: string;
   port: number;
-  host?: string;
   /** Default: a logger named after the subgraph. */
   logger?: Logger;
 }
@@ -106,7 +105,7 @@ export async function startSubgraph<TContext extends RequestScope>(
     name,
     apollo,
     port: options.port,
-    ...(options.host ? { host: options.host } : {}),
+    host: config.listenHost,
     admit,
     preflight: createQueryPreflight({ limits: config.limits, schema: () => schema }),
     context: async (_req, admitted) =>

@@ -24,11 +24,11 @@ export interface KnowledgeOptions {
 
 /** Starts the knowledge subgraph; constraints and indexes are ensured first. */
 export async function startKnowledge(config: Config, port = config.ports.knowledge, options: KnowledgeOptions = {}): Promise<ServiceHandle> {
-  const driver = options.driver ?? createNeo4jDriver(config.neo4j);
+  const baseDriver = options.driver ?? createNeo4jDriver(config.neo4j);
   const redis = options.redis ?? createRedis(config.redis.url, 'knowledge');
   const publishEntities = createEntityPublisher(redis, config.eventStreamPrefix);
   return startSubgraph<KnowledgeContext>(config, { name: 'knowledge', port }, ({ logger, storeMetrics }) => {
-    instrumentDriver(driver, storeMetrics);
+    const driver = instrumentDriver(baseDriver, storeMetrics);
     instrumentRedis(redis, storeMetrics);
     return {
       schema: { typeDefs: parse(subgraphSdl.knowledge), resolvers },
@@ -42,7 +42,7 @@ export async function startKnowledge(config: Config, port = config.ports.knowled
       },
       close: async () => {
         if (!options.redis) redis.disconnect();
-        if (!options.driver) await driver.close();
+        if (!options.driver) await baseDriver.close();
       },
     };
   });

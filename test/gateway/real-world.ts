@@ -107,7 +107,7 @@ async function deleteRedisKeys(config: Config, prefix: string): Promise<void> {
 }
 
 /** Starts a session for patient A with one message mentioning infliximab; returns the session id. */
-export async function startCrohnSession(world: RealWorld, gatewayUrl: string): Promise<string> {
+export async function startCrohnSession(world: Pick<RealWorld, 'prefix' | 'patientA'> & { tokens: Pick<RealWorld['tokens'], 'a'> }, gatewayUrl: string): Promise<string> {
   const started = await postGraphQL(
     gatewayUrl,
     { query: 'mutation ($p: ID!) { startSession(input: { patientId: $p, title: "Crohn follow-up" }) { id } }', variables: { p: world.patientA } },

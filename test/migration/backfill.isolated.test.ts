@@ -87,8 +87,14 @@ describe('backfill and verification of a legacy dataset', () => {
     const checkpoints: (string | null)[] = [];
     for (let kill = 0; kill < 3; kill += 1) {
       // small batches: the run lasts long enough to be killed in its middle
+      const before = (await readBackfill(kit.db, 'sessions'))?.checkpoint ?? null;
       const run = startServiceProcess('scripts/migrate.ts', world.env, { args: ['backfill', 'sessions', '--batch-size', '10'] });
-      await new Promise((resolve) => setTimeout(resolve, 2500 + Math.random() * 2500));
+      // killed in the middle of its work, however long the process takes to start on a busy machine
+      const deadline = Date.now() + 60_000;
+      while (((await readBackfill(kit.db, 'sessions'))?.checkpoint ?? null) === before && run.child.exitCode === null && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 1500));
       run.child.kill('SIGKILL');
       await run.exited;
       checkpoints.push((await readBackfill(kit.db, 'sessions'))?.checkpoint ?? null);

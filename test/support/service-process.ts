@@ -19,11 +19,14 @@ export interface ServiceProcess {
  */
 export function startServiceProcess(entry: string, env: Record<string, string>, options: { args?: string[]; preload?: string[] } = {}): ServiceProcess {
   const imports = ['tsx', ...(options.preload ?? [])].flatMap((module) => ['--import', module]);
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', ...imports, join(root, entry), ...(options.args ?? [])], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return startProcess([process.execPath, '--max-semi-space-size=32', ...imports, join(root, entry), ...(options.args ?? [])], { ...process.env, ...env });
+}
+
+/** Runs `command` (found on env's PATH) in the project root with exactly `env`: nothing of this process's environment. */
+export function startProcess(command: readonly string[], env: NodeJS.ProcessEnv): ServiceProcess {
+  const [file, ...args] = command;
+  if (!file) throw new Error('startProcess: empty command');
+  const child = spawn(file, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

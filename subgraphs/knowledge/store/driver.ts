@@ -30,28 +30,35 @@ export async function readRecords(driver: Driver, cypher: string, parameters: Re
 }
 
 /**
- * Times every statement and transaction the driver runs, by access mode: auto-commit statements
+ * The driver with every statement and transaction timed, by access mode: auto-commit statements
  * (`read`, `write`), managed transactions (`read_transaction`, `write_transaction`, their work
- * included) and `executeQuery` (`query`). Patches this driver in place, so every holder is covered.
+ * included) and `executeQuery` (`query`). The given driver is left as it is.
  */
-export function instrumentDriver(driver: Driver, metrics: StoreMetrics): void {
-  const executeQuery = driver.executeQuery.bind(driver);
-  driver.executeQuery = ((...args: Parameters<Driver['executeQuery']>) => metrics.observe('neo4j', 'query', executeQuery(...args))) as Driver['executeQuery'];
-  const openSession = driver.session.bind(driver);
-  driver.session = (config) => {
-    const session = openSession(config);
-    const mode = config?.defaultAccessMode === neo4j.session.READ ? 'read' : 'write';
-    const run = session.run.bind(session);
-    session.run = ((...args: Parameters<Session['run']>) => {
-      const result = run(...args);
-      // the caller awaits the same Result: its records are collected once
-      void metrics.observe('neo4j', mode, Promise.resolve(result));
-      return result;
-    }) as Session['run'];
-    const executeRead = session.executeRead.bind(session);
-    session.executeRead = ((...args: Parameters<Session['executeRead']>) => metrics.observe('neo4j', 'read_transaction', executeRead(...args))) as Session['executeRead'];
-    const executeWrite = session.executeWrite.bind(session);
-    session.executeWrite = ((...args: Parameters<Session['executeWrite']>) => metrics.observe('neo4j', 'write_transaction', executeWrite(...args))) as Session['executeWrite'];
-    return session;
-  };
+export function instrumentDriver(driver: Driver, metrics: StoreMetrics): Driver {
+  const observeSession = (session: Session, mode: 'read' | 'write'): Session =>
+    new Proxy(session, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        if (property === 'run')
+          return (...args: Parameters<Session['run']>) => {
+            const result = target.run(...args);
+            // the caller awaits the same Result: its records are collected once
+            void metrics.observe('neo4j', mode, Promise.resolve(result));
+            return result;
+          };
+        if (property === 'executeRead') return (...args: Parameters<Session['executeRead']>) => metrics.observe('neo4j', 'read_transaction', target.executeRead(...args));
+        if (property === 'executeWrite') return (...args: Parameters<Session['executeWrite']>) => metrics.observe('neo4j', 'write_transaction', target.executeWrite(...args));
+        return (value as (...parameters: unknown[]) => unknown).bind(target);
+      },
+    });
+  return new Proxy(driver, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property === 'session')
+        return (config?: Parameters<Driver['session']>[0]) => observeSession(target.session(config), config?.defaultAccessMode === neo4j.session.READ ? 'read' : 'write');
+      if (property === 'executeQuery') return (...args: Parameters<Driver['executeQuery']>) => metrics.observe('neo4j', 'query', target.executeQuery(...args));
+      return typeof value === 'function' ? (value as (...parameters: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -27,16 +27,17 @@ export const poolOptionsOf = (postgres: Config['postgres']): PoolOptions => ({
 });
 
 export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'operations' });
-  // Set on each new connection with SET (not as startup parameters): every PostgreSQL, PGlite's server included, takes it.
-  const settings = [
-    ['statement_timeout', options.statementTimeoutMs],
-    ['idle_in_transaction_session_timeout', options.idleTransactionTimeoutMs],
-  ].filter((setting): setting is [string, number] => typeof setting[1] === 'number' && setting[1] > 0);
-  if (settings.length > 0) {
-    const statement = settings.map(([name, ms]) => `SET ${name} = ${Math.trunc(ms)}`).join('; ');
-    pool.on('connect', (client) => void client.query(statement).catch(() => undefined));
-  }
+  const limit = (ms: number | undefined) => (ms !== undefined && ms > 0 ? Math.trunc(ms) : undefined);
+  const statementTimeout = limit(options.statementTimeoutMs);
+  const idleTransactionTimeout = limit(options.idleTransactionTimeoutMs);
+  // startup parameters of each connection (PGlite's server accepts and ignores them)
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: 'operations',
+    ...(statementTimeout ? { statement_timeout: statementTimeout } : {}),
+    ...(idleTransactionTimeout ? { idle_in_transaction_session_timeout: idleTransactionTimeout } : {}),
+  });
   // A connection lost while PostgreSQL restarts emits 'error' on its client, in the pool or checked
   // out between two statements of a transaction; unheard, that would crash the process. The
   // statement that needed the connection reports the outage where it matters.

@@ -1,6 +1,7 @@
 package dev.synapseflow.neo4j;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,8 @@ import picocli.CommandLine;
 /**
  * Runs Neo4j Community embedded in the foreground: Bolt on 127.0.0.1 only, auth on, APOC loaded.
  *
- * <p>Usage: {@code Neo4jLauncher --home DIR --plugins DIR --port 7687 --pagecache 256m}; the
+ * <p>Usage: {@code Neo4jLauncher --home DIR --plugins DIR --port 7687 --pagecache 256m
+ * --transaction-timeout-seconds 120} (0: none); the
  * credentials come from NEO4J_USER (default neo4j) and NEO4J_PASSWORD, so they never show in ps.
  * Prints one line starting with "NEO4J READY" once Bolt accepts the password; SIGTERM shuts down.
  */
@@ -46,6 +48,7 @@ public final class Neo4jLauncher {
     Path plugins = Path.of(required(opts, "plugins")).toAbsolutePath();
     int port = Integer.parseInt(opts.getOrDefault("port", "7687"));
     long pageCache = ByteUnit.parse(opts.getOrDefault("pagecache", "256m"));
+    long transactionTimeout = Long.parseLong(opts.getOrDefault("transaction-timeout-seconds", "0"));
     String user = System.getenv().getOrDefault("NEO4J_USER", "neo4j");
     String password = System.getenv("NEO4J_PASSWORD");
     if (password == null || password.length() < 8) {
@@ -77,6 +80,8 @@ public final class Neo4jLauncher {
         // Transaction state lives on the heap: a runaway query fails instead of exhausting it.
         .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, heap / 2)
         .setConfig(GraphDatabaseSettings.memory_transaction_max_size, heap / 4)
+        // A transaction running longer is terminated by the server, whichever client started it.
+        .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(transactionTimeout))
         // Otherwise each database's transaction log starts as a 256 MiB file, 0.5 GB for an empty DBMS.
         .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
         .setConfig(GraphDatabaseSettings.udc_enabled, false)
