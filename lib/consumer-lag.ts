@@ -27,27 +27,29 @@ const watchedByRegistry = new WeakMap<MetricsTarget['registry'], Map<string, Wat
  * A series stays for the life of the registry (the service): after a consumer stops, its lag is what piles up.
  */
 export function watchConsumerLag(target: MetricsTarget, redis: Redis, stream: string, group: string): void {
-  let watched = watchedByRegistry.get(target.registry);
-  if (!watched) {
-    const entries = new Map<string, Watched>();
-    watched = entries;
-    watchedByRegistry.set(target.registry, entries);
-    new Gauge({
-      name: `${target.prefix}_event_consumer_lag`,
-      help: 'Events of a stream not yet processed by its consumer group (undelivered + unacknowledged)',
-      labelNames: ['stream', 'group'] as const,
-      registers: [target.registry],
-      async collect() {
-        this.reset();
-        await Promise.all(
-          [...entries.values()].map(async (entry) => {
-            // Redis down: the series is absent from this scrape rather than a made-up value
-            const lag = await consumerLag(entry.redis, entry.stream, entry.group).catch(() => undefined);
-            if (lag) this.set({ stream: entry.stream, group: entry.group }, lag.lag + lag.pending);
-          }),
-        );
-      },
-    });
-  }
+  const watched = watchedByRegistry.get(target.registry) ?? registerLagGauge(target);
   watched.set(`${stream}\u0000${group}`, { redis, stream, group });
+}
+
+/** The registry's one lag gauge, reading every consumer group watched in it. */
+function registerLagGauge(target: MetricsTarget): Map<string, Watched> {
+  const entries = new Map<string, Watched>();
+  watchedByRegistry.set(target.registry, entries);
+  new Gauge({
+    name: `${target.prefix}_event_consumer_lag`,
+    help: 'Events of a stream not yet processed by its consumer group (undelivered + unacknowledged)',
+    labelNames: ['stream', 'group'] as const,
+    registers: [target.registry],
+    async collect() {
+      this.reset();
+      await Promise.all(
+        [...entries.values()].map(async (entry) => {
+          // Redis down: the series is absent from this scrape rather than a made-up value
+          const lag = await consumerLag(entry.redis, entry.stream, entry.group).catch(() => undefined);
+          if (lag) this.set({ stream: entry.stream, group: entry.group }, lag.lag + lag.pending);
+        }),
+      );
+    },
+  });
+  return entries;
 }
