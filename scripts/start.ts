@@ -1,23 +1,16 @@
 import { parseArgs } from 'node:util';
 import { signDevToken } from '../lib/auth.js';
-import { ConfigError, loadConfig, type Config } from '../lib/config.js';
-import { consumerGroups, streamName } from '../lib/event-contracts.js';
-import { consumerLag } from '../lib/consumer-lag.js';
-import { requestGraphQL } from '../lib/graphql-client.js';
+import { ConfigError, loadConfig } from '../lib/config.js';
 import type { ServiceHandle } from '../lib/http-server.js';
-import { createRedis } from '../lib/redis.js';
 import { stopDeadlineMs, stopOnSignals } from '../lib/shutdown.js';
 import { startGateway } from '../gateway/server.js';
 import { stackDown, stackUp } from '../stack/stack.js';
 import { StackError } from '../stack/store.js';
 import { startKnowledge } from '../subgraphs/knowledge/server.js';
-import { generateSeedGraph } from '../subgraphs/knowledge/seed/generate.js';
-import { seedKnowledge } from '../subgraphs/knowledge/seed/seed-knowledge.js';
 import { migrateDatabase } from '../subgraphs/operations/store/migrate.js';
 import { startOperations } from '../subgraphs/operations/server.js';
 import { startSearch } from '../subgraphs/search/server.js';
-import { seedConversations } from './seed-conversations.js';
-import { demoCorpusDir, seedDocuments } from './seed-documents.js';
+import { seedDemoData } from './demo-data.js';
 
 /**
  * `npm start [-- --no-demo-data]`: the whole system with demo data. Brings the stores up (reusing running ones),
@@ -69,7 +62,7 @@ async function main(): Promise<void> {
 
   const token = await signDevToken(config.auth, { sub: 'dev-clinician', role: 'clinician' });
   const serviceToken = await signDevToken(config.auth, { sub: 'demo-seed', role: 'service' }, '1h');
-  if (withDemoData) await seedDemoData(config, gateway.url, serviceToken);
+  if (withDemoData) await seedDemoData(config, gateway.url, serviceToken, step);
   else step('demo data not seeded (--no-demo-data)');
 
   const playground = gateway.url.replace(/\/graphql$/, '/playground');
@@ -84,43 +77,6 @@ SynapseFlow Federation is up in ${((Date.now() - started) / 1000).toFixed(1)} s.
 Other roles: npm run token -- --role analyst|patient|service|admin [--patient patient:demo]
 Ctrl-C stops everything this run started.
 `);
-}
-
-/** The demo data that is missing: the knowledge graph, the 20 documents, conversations with feedback. */
-async function seedDemoData(config: Config, url: string, serviceToken: string): Promise<void> {
-  await seedKnowledgeIfEmpty(config, url, serviceToken);
-  const documents = await seedDocuments({ url, token: serviceToken, dir: demoCorpusDir, log: step });
-  step(`documents: ${documents.ingested.length} ingested, ${documents.skipped} already there, ${documents.failed.length} failed`);
-  const demoPatients = generateSeedGraph(1).patients.slice(0, 12).map((patient) => patient.id);
-  const conversations = await seedConversations({ url, token: serviceToken, patientIds: demoPatients, feedbackPerEntityPerDay: config.feedbackLimits.perEntityPerDay });
-  step(`conversations: ${conversations.sessions} sessions, ${conversations.messages} messages, ${conversations.feedback} feedback (${conversations.skippedPatients} patients already had some)`);
-}
-
-async function seedKnowledgeIfEmpty(config: Config, url: string, token: string): Promise<void> {
-  const { layerStats } = await requestGraphQL<{ layerStats: { entities: number }[] }>(url, '{ layerStats { entities } }', {}, { token });
-  if (layerStats.some((layer) => layer.entities > 0)) {
-    step('knowledge graph already seeded');
-    return;
-  }
-  const result = await seedKnowledge(config);
-  step(`knowledge graph seeded: ${result.entities} entities, ${result.relations} relationships, ${result.patients} patients`);
-  await waitForEntitySync(config);
-}
-
-/** Documents link their chunks to entities that search knows of: let it embed them first. */
-async function waitForEntitySync(config: Config): Promise<void> {
-  const redis = createRedis(config.redis.url, 'start');
-  try {
-    const stream = streamName(config.eventStreamPrefix, 'entities');
-    for (;;) {
-      const { lag, pending } = await consumerLag(redis, stream, consumerGroups.searchEntities);
-      if (lag === 0 && pending === 0) return;
-      step(`search is embedding knowledge entities: ${lag + pending} to go`);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-    }
-  } finally {
-    redis.disconnect();
-  }
 }
 
 main().catch(async (error: unknown) => {

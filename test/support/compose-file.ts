@@ -6,14 +6,19 @@ export interface ComposeService {
   image?: string;
   build?: unknown;
   command?: string[];
+  entrypoint?: string[];
+  restart?: string;
+  profiles?: string[];
   environment?: Record<string, string | number>;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
 }
 
+export const composeText = readFileSync(join(import.meta.dirname, '..', '..', 'docker-compose.yml'), 'utf8');
+
 /** docker-compose.yml as compose reads it (YAML merge keys applied). */
-export const compose = parse(readFileSync(join(import.meta.dirname, '..', '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+export const compose = parse(composeText, { merge: true }) as {
   services: Record<string, ComposeService>;
   volumes: Record<string, unknown>;
 };
