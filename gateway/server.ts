@@ -14,6 +14,7 @@ import { createQueryPreflight } from '../lib/query-preflight.js';
 import { createRateLimiter } from '../lib/rate-limiter.js';
 import { createRedis } from '../lib/redis.js';
 import { createRequestMetricsPlugin } from '../lib/request-metrics.js';
+import { createTracing } from '../lib/tracing.js';
 import type { GatewayContext } from './context.js';
 import { createGatewayFormatError } from './format-error.js';
 import { createGatewayMetrics } from './metrics.js';
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   /** Overrides of `config.limits` and `config.rateLimits` (tests use small ones). */
   limits?: Partial<Config['limits']>;
   rateLimits?: Partial<Config['rateLimits']>;
+  /** Overrides `config.tracing` (tests run a gateway that exports nothing beside one that does). */
+  tracing?: Config['tracing'];
   /** Prefix of every Redis key the gateway writes (APQ, rate limits, response cache); default `gw:`. */
   redisPrefix?: string;
 }
@@ -49,12 +52,14 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
     gateway: { ...baseConfig.gateway, ...options.settings },
     limits: { ...baseConfig.limits, ...options.limits },
     rateLimits: { ...baseConfig.rateLimits, ...options.rateLimits },
+    tracing: options.tracing ?? baseConfig.tracing,
   };
   const settings = config.gateway;
   const prefix = options.redisPrefix ?? 'gw:';
   const logger = createLogger(config, 'gateway');
   const redis = createRedis(config.redis.url, 'gateway', { autoPipelining: true });
   const metrics = createGatewayMetrics();
+  const tracing = createTracing(config, 'gateway');
   // Filled as the gateway learns its subgraphs from the supergraph; /readyz reads it per request.
   const readiness: Record<string, ReadinessCheck> = { redis: createRedisCheck(redis) };
 
@@ -66,7 +71,7 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
       const url = (settings.subgraphUrls as Record<string, string | undefined>)[name] ?? routingUrl;
       if (!url) throw new Error(`subgraph ${name} has no URL in the supergraph`);
       readiness[`subgraph:${name}`] = createHealthCheck(url);
-      return new SubgraphDataSource(name, url, settings.subgraphTimeoutMs, metrics, logger);
+      return new SubgraphDataSource(name, url, { timeoutMs: settings.subgraphTimeoutMs, metrics, logger, tracer: tracing.tracer });
     },
   });
   const supergraphs = createSupergraphIdentity(gateway);
@@ -113,7 +118,8 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
       viewer: admitted.viewer,
       authorization: req.headers.authorization ?? '',
       requestId: admitted.requestId,
-      logger: logger.child({ requestId: admitted.requestId, sub: admitted.viewer.sub }),
+      // the request id and trace come into every line from the active context (lib/logger)
+      logger: logger.child({ sub: admitted.viewer.sub }),
       subgraphsTouched: new Set(),
     }),
     readiness,
@@ -124,10 +130,12 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
     maxInFlight: config.limits.maxInFlight,
     bodyTimeoutMs: config.limits.bodyTimeoutMs,
     graceMs: config.shutdown.graceMs,
+    tracer: tracing.tracer,
     onStop: async () => {
       await responseCache?.stop();
       await stageEpoch?.stop();
       await redis.quit().catch(() => undefined);
+      await tracing.shutdown();
     },
   });
   logger.info({ url: handle.url }, 'gateway listening');

@@ -1,7 +1,9 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import type { Tracer } from '@opentelemetry/api';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { inClientSpan, withTraceHeaders } from '../lib/tracing.js';
 import { createHttpFetcher } from './http-fetcher.js';
 import { dedupeInflightQueries } from './inflight-dedupe.js';
 import type { GatewayContext } from './context.js';
@@ -17,19 +19,24 @@ function classify(error: unknown): 'timeout' | 'unreachable' {
   return name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable';
 }
 
+export interface SubgraphFetchOptions {
+  timeoutMs: number;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  tracer: Tracer;
+}
+
 /**
  * Fetches from one subgraph over a keep-alive pool under a per-subgraph timeout (identical
- * queries in flight share one fetch), forwards the caller's Authorization and request id, and
- * turns transport failures into an error that names the subgraph; the gateway keeps the fields
- * other subgraphs resolved.
+ * queries in flight share one fetch), forwards the caller's Authorization, request id and trace
+ * context (each fetch a client span), and turns transport failures into an error that names the
+ * subgraph; the gateway keeps the fields other subgraphs resolved.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     readonly name: string,
     url: string,
-    private readonly timeoutMs: number,
-    private readonly metrics: GatewayMetrics,
-    private readonly logger: Logger,
+    private readonly options: SubgraphFetchOptions,
   ) {
     super({ url });
     this.fetcher = this.createFetcher();
@@ -45,22 +52,26 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override didEncounterError(error: Error, _request: unknown, response?: { status?: number }, context?: GatewayContext): never {
     const reason = response?.status ? 'http' : classify(error);
-    this.metrics.subgraphErrors.inc({ subgraph: this.name, reason });
-    (context?.logger ?? this.logger).warn({ err: error, subgraph: this.name, reason }, 'subgraph fetch failed');
-    const text = reason === 'timeout' ? `did not answer within ${this.timeoutMs} ms` : reason === 'http' ? `answered HTTP ${response?.status}` : 'is unreachable';
+    this.options.metrics.subgraphErrors.inc({ subgraph: this.name, reason });
+    (context?.logger ?? this.options.logger).warn({ err: error, subgraph: this.name, reason }, 'subgraph fetch failed');
+    const text = reason === 'timeout' ? `did not answer within ${this.options.timeoutMs} ms` : reason === 'http' ? `answered HTTP ${response?.status}` : 'is unreachable';
     throw subgraphUnavailable(this.name, text);
   }
 
   private createFetcher(): Fetcher {
-    const fetchOnce = createHttpFetcher(this.timeoutMs);
-    // Timed inside the de-duplication: the metrics count the fetches the subgraph really receives.
-    return dedupeInflightQueries(async (url, init) => {
-      const stopTimer = this.metrics.subgraphFetch.startTimer({ subgraph: this.name });
-      try {
-        return await fetchOnce(url, init);
-      } finally {
-        stopTimer();
-      }
-    });
+    const { tracer, timeoutMs } = this.options;
+    const fetchOnce = createHttpFetcher(timeoutMs);
+    // Timed and traced inside the de-duplication: the fetches the subgraph really receives (a
+    // shared fetch belongs to the trace of the request that started it).
+    return dedupeInflightQueries((url, init) =>
+      inClientSpan(tracer, `POST ${this.name}`, { 'graphql.subgraph.name': this.name }, async () => {
+        const stopTimer = this.options.metrics.subgraphFetch.startTimer({ subgraph: this.name });
+        try {
+          return await fetchOnce(url, { ...init, headers: withTraceHeaders(init?.headers) });
+        } finally {
+          stopTimer();
+        }
+      }),
+    );
   }
 }

@@ -78,6 +78,12 @@ export const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('synapseflow-api'),
   JWT_MAX_LIFETIME_SECONDS: positiveInt.default(86_400),
   METRICS_TOKEN: z.string().min(32, 'must have at least 32 characters').optional(),
+  /** OpenTelemetry: the OTLP/HTTP collector's base URL (spans go to <url>/v1/traces); unset, nothing is exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  /** Share of new traces recorded (a caller's sampled flag is followed), 0 to 1. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').default(1),
+  /** How long finished spans wait before they are sent in one batch, milliseconds. */
+  OTEL_BSP_SCHEDULE_DELAY: positiveInt.default(5000),
   SHUTDOWN_GRACE_SECONDS: positiveInt.default(10),
 
   QUERY_MAX_DEPTH: positiveInt.default(12),

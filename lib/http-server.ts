@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { trace, type Tracer } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { createDrainGate } from './drain.js';
 import { httpStatusOf } from './errors.js';
 import type { Preflight } from './query-preflight.js';
+import { readRequestId } from './request-id.js';
+import { serveInTrace } from './tracing.js';
 
 /** A running HTTP service; every `start*` function returns one so callers (and tests) can stop it. */
 export interface ServiceHandle {
@@ -52,6 +55,8 @@ export interface ServeOptions<TContext extends BaseContext, TAdmission extends A
   graceMs?: number;
   /** How long a client may take to send its body (a slow sender holds a request open); default 10 000 ms. */
   bodyTimeoutMs?: number;
+  /** The service's tracer (lib/tracing); default: the API's, which only propagates. */
+  tracer?: Tracer;
   /** Runs as soon as stop() begins, alongside the drain (stop background work here: it serves no request). */
   onStopping?: () => Promise<void>;
   /** Runs after the server has stopped listening and drained, and onStopping finished (close pools here). */
@@ -59,6 +64,8 @@ export interface ServeOptions<TContext extends BaseContext, TAdmission extends A
 }
 
 const defaultAdmission: Admission = { maxBodyBytes: 1024 * 1024 };
+/** Scrapes (like the probes): frequent, and no caller's work, so neither traced nor given a request id. */
+const untracedPaths = new Set(['/metrics']);
 
 /**
  * Serves an Apollo server at /graphql beside /healthz and /readyz on Node's own HTTP server.
@@ -69,6 +76,7 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
 ): Promise<ServiceHandle> {
   const { apollo, readiness = {}, routes = {}, maxInFlight = 512, graceMs = 10_000, bodyTimeoutMs = 10_000 } = options;
   const admit = options.admit ?? (async () => defaultAdmission as TAdmission);
+  const tracer = options.tracer ?? trace.getTracer(options.name);
   await apollo.start();
   const gate = createDrainGate();
   let graphqlInFlight = 0;
@@ -96,8 +104,17 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', service: options.name, checks, ...(saturated ? { saturated, inFlight } : {}) });
     }
     const route = routes[url.pathname];
-    if (route) return route(req, res);
-    if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: `no route ${url.pathname}` });
+    const isGraphQL = url.pathname === '/graphql' || url.pathname === '/';
+    if (!route && !isGraphQL) return sendJson(res, 404, { error: `no route ${url.pathname}` });
+    if (route && untracedPaths.has(url.pathname)) return route(req, res);
+    // the id given or made is written back, so admission, routes and subgraph calls all read the same one
+    const requestId = readRequestId(req);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    return serveInTrace(tracer, req, res, requestId, route ? url.pathname : '/graphql', () => (route ? Promise.resolve(route(req, res)) : serveGraphQLRoute(req, res, url)));
+  }
+
+  async function serveGraphQLRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (graphqlInFlight >= maxInFlight) {
       res.setHeader('retry-after', '1');
       return sendJson(res, 503, { errors: [{ message: `${options.name} is at capacity; retry shortly`, extensions: { code: 'UNAVAILABLE' } }] });

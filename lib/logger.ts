@@ -1,18 +1,21 @@
-import { pino, type Logger as PinoLogger } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { Config } from './config.js';
+import { activeRequestFields } from './tracing.js';
 
 export type Logger = PinoLogger;
 
-/** Structured JSON logs, one logger per process, named after the service. */
-export function createLogger(config: Pick<Config, 'logLevel'>, service: string): Logger {
-  return pino({
+/** Structured JSON logs, one logger per service; a line written while a request is served carries its request id and trace. */
+export function createLogger(config: Pick<Config, 'logLevel'>, service: string, destination?: DestinationStream): Logger {
+  const options = {
     name: service,
     level: config.logLevel,
     base: { service },
     redact: { paths: ['req.headers.authorization', 'authorization', 'token', 'password'], censor: '[redacted]' },
     serializers: { err: loggableError },
+    mixin: activeRequestFields,
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Drizzle's errors repeat a failed statement's parameters (record contents) after "params:". */

@@ -1,4 +1,6 @@
+import type { Tracer } from '@opentelemetry/api';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { endSpan, startRequestClientSpan } from './tracing.js';
 
 export type StoreKind = 'postgres' | 'neo4j' | 'qdrant' | 'redis';
 
@@ -10,15 +12,16 @@ export interface MetricsTarget {
 
 /** Times the calls a service makes to its stores; each store's client module decides what an operation is. */
 export interface StoreMetrics extends MetricsTarget {
-  /** Observes one call: its duration, and an error when it rejects. `operation` must come from a small fixed set. */
+  /** Observes one call: its duration, an error when it rejects, and a span when a traced request made it. `operation` must come from a small fixed set. */
   observe<T>(store: StoreKind, operation: string, call: Promise<T>): Promise<T>;
 }
 
 /**
- * `<service>_store_request_duration_seconds{store, operation}` and `<service>_store_errors_total`.
+ * `<service>_store_request_duration_seconds{store, operation}` and `<service>_store_errors_total`,
+ * and a client span `<store> <operation>` in the trace of the request that made the call.
  * Labels are bounded: the store, and an operation name the client module maps from a fixed set.
  */
-export function createStoreMetrics(registry: Registry, prefix: string): StoreMetrics {
+export function createStoreMetrics(registry: Registry, prefix: string, tracer: Tracer): StoreMetrics {
   const registers = [registry];
   const duration = new Histogram({
     name: `${prefix}_store_request_duration_seconds`,
@@ -38,11 +41,16 @@ export function createStoreMetrics(registry: Registry, prefix: string): StoreMet
     prefix,
     observe(store, operation, call) {
       const stop = duration.startTimer({ store, operation });
+      const span = startRequestClientSpan(tracer, `${store} ${operation}`, { 'db.system.name': store, 'db.operation.name': operation });
       call.then(
-        () => stop(),
         () => {
           stop();
+          if (span) endSpan(span);
+        },
+        (error: unknown) => {
+          stop();
           errors.inc({ store, operation });
+          if (span) endSpan(span, error);
         },
       );
       return call;

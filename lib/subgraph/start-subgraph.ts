@@ -17,6 +17,7 @@ import { createRateLimiter } from '../rate-limiter.js';
 import { createRedis, instrumentRedis } from '../redis.js';
 import { createRequestMetricsPlugin } from '../request-metrics.js';
 import { createStoreMetrics, type StoreMetrics } from '../store-metrics.js';
+import { createTracing } from '../tracing.js';
 import { guardEntities } from './entities-guard.js';
 import { checkResolversAgainstSchema, type Resolvers } from './resolvers.js';
 import { applyTypeVisibility } from './type-visibility.js';
@@ -79,7 +80,8 @@ export async function startSubgraph<TContext extends RequestScope>(
   const { name } = options;
   const logger = options.logger ?? createLogger(config, name);
   const registry = new Registry();
-  const storeMetrics = createStoreMetrics(registry, name);
+  const tracing = createTracing(config, name);
+  const storeMetrics = createStoreMetrics(registry, name, tracing.tracer);
   const definition = define({ logger, metrics: registry, storeMetrics });
   await definition.prepare?.();
   const schema = buildSubgraphSchema([definition.schema]);
@@ -109,16 +111,19 @@ export async function startSubgraph<TContext extends RequestScope>(
     admit,
     preflight: createQueryPreflight({ limits: config.limits, schema: () => schema }),
     context: async (_req, admitted) =>
-      definition.context({ viewer: admitted.viewer, requestId: admitted.requestId, logger: logger.child({ requestId: admitted.requestId, sub: admitted.viewer.sub }) }),
+      // the request id and trace come into every line from the active context (lib/logger)
+      definition.context({ viewer: admitted.viewer, requestId: admitted.requestId, logger: logger.child({ sub: admitted.viewer.sub }) }),
     readiness: definition.readiness,
     routes: { '/metrics': createMetricsRoute(registry, { token: config.metricsToken, production: config.nodeEnv === 'production' }), ...definition.routes?.(admit) },
     maxInFlight: config.limits.maxInFlight,
     bodyTimeoutMs: config.limits.bodyTimeoutMs,
     graceMs: config.shutdown.graceMs,
+    tracer: tracing.tracer,
     onStopping: stopBackground,
     onStop: async () => {
       await definition.close();
       await redis.quit().catch(() => redis.disconnect());
+      await tracing.shutdown();
     },
   });
   logger.info({ url: handle.url }, `${name} subgraph listening`);

@@ -36,6 +36,8 @@ export interface RealWorld {
 export interface RealWorldOptions {
   /** Run search's ingest consumer (documents reach this world's collections); default false. */
   ingest?: boolean;
+  /** Settings of the subgraphs and gateways on top of the test configuration (e.g. tracing). */
+  settings?: Partial<Pick<Config, 'tracing'>>;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface RealWorldOptions {
  */
 export async function startRealWorld(options: RealWorldOptions = {}): Promise<RealWorld> {
   const prefix = `gw${randomUUID().slice(0, 8)}-`;
-  const config: Config = { ...baseConfig, eventStreamPrefix: `test-${prefix}`, qdrant: { ...baseConfig.qdrant, collectionPrefix: `t_${prefix.replace(/-/g, '')}_` } };
+  const config: Config = { ...baseConfig, ...options.settings, eventStreamPrefix: `test-${prefix}`, qdrant: { ...baseConfig.qdrant, collectionPrefix: `t_${prefix.replace(/-/g, '')}_` } };
   const driver: Driver = createNeo4jDriver(config.neo4j);
   await createSmallGraph(driver, prefix);
   const knowledge = await startKnowledge(config, 0, { driver, consumeFeedback: false });

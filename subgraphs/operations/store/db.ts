@@ -63,8 +63,19 @@ export function instrumentPool(pool: pg.Pool, metrics: StoreMetrics): void {
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     client.query = ((...args: unknown[]) => {
+      const callback = args.at(-1);
+      // the pool's own query() (drizzle's reads outside transactions) hands the client a callback
+      if (typeof callback === 'function') {
+        let settle: (error: unknown) => void = () => undefined;
+        void metrics.observe('postgres', statementKind(args[0]), new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error as Error) : resolve()))));
+        args[args.length - 1] = (error: unknown, ...results: unknown[]) => {
+          settle(error);
+          return (callback as (...parameters: unknown[]) => unknown)(error, ...results);
+        };
+        return query(...args);
+      }
       const result = query(...args);
-      // streams (cursors) and callbacks are left alone: only promised statements are timed
+      // streams (cursors) are left alone: they are read over many round trips
       if (result instanceof Promise) void metrics.observe('postgres', statementKind(args[0]), result);
       return result;
     }) as typeof client.query;
