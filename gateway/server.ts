@@ -13,6 +13,7 @@ import { createMetricsRoute } from '../lib/metrics-route.js';
 import { createQueryPreflight } from '../lib/query-preflight.js';
 import { createRateLimiter } from '../lib/rate-limiter.js';
 import { createRedis } from '../lib/redis.js';
+import { createOperationSpanPlugin } from '../lib/operation-span.js';
 import { createRequestMetricsPlugin } from '../lib/request-metrics.js';
 import { createTracing } from '../lib/tracing.js';
 import type { GatewayContext } from './context.js';
@@ -76,7 +77,7 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
   });
   const supergraphs = createSupergraphIdentity(gateway);
 
-  const plugins: ApolloServerPlugin<GatewayContext>[] = [createRequestMetricsPlugin<GatewayContext>(metrics.registry, 'gateway')];
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [createRequestMetricsPlugin<GatewayContext>(metrics.registry, 'gateway'), createOperationSpanPlugin<GatewayContext>()];
   if (settings.safelistFile) plugins.push(createSafelistPlugin(await loadSafelist(settings.safelistFile)));
   const stageEpoch = settings.responseCache ? await followStageEpoch(redis, config.eventStreamPrefix, config.migration.stagePollMs) : undefined;
   const responseCache = stageEpoch ? await createResponseCache({ redis, metrics, logger, prefix: `${prefix}rc:`, supergraphs, stageEpoch: stageEpoch.current }) : undefined;

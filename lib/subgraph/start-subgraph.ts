@@ -15,6 +15,7 @@ import { createMetricsRoute } from '../metrics-route.js';
 import { createQueryPreflight } from '../query-preflight.js';
 import { createRateLimiter } from '../rate-limiter.js';
 import { createRedis, instrumentRedis } from '../redis.js';
+import { createOperationSpanPlugin } from '../operation-span.js';
 import { createRequestMetricsPlugin } from '../request-metrics.js';
 import { createStoreMetrics, type StoreMetrics } from '../store-metrics.js';
 import { createTracing } from '../tracing.js';
@@ -100,7 +101,7 @@ export async function startSubgraph<TContext extends RequestScope>(
   const apollo = createSchemaServer<TContext>(schema, {
     config,
     logger,
-    plugins: [createRequestMetricsPlugin<TContext>(registry, name), ...(definition.plugins ?? [])],
+    plugins: [createRequestMetricsPlugin<TContext>(registry, name), createOperationSpanPlugin<TContext>(), ...(definition.plugins ?? [])],
   });
   const stopBackground = (await definition.startBackground?.()) ?? (async () => undefined);
   const handle = await serveGraphQL<TContext, AdmittedRequest>({
