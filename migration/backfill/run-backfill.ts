@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../../subgraphs/operations/store/index.js';
 import { beginBackfill, commitBatch, finishBackfill, readBackfill, type BackfillRow } from '../store/backfill-store.js';
 import type { BackfillDomain } from './backfill-domain.js';
@@ -57,6 +58,10 @@ export async function runBackfill<Page>(db: Database, source: BackfillDomain<Pag
       reading.catch(() => undefined);
       const writeStarted = Date.now();
       const outcome = await db.transaction(async (tx) => {
+        // a batch commits with its checkpoint: one lost to a crash is simply read and written
+        // again by the next run, so it need not wait for its WAL flush (the run's final status,
+        // committed normally, flushes every batch before it)
+        await tx.execute(sql`SET LOCAL synchronous_commit = off`);
         const written = await source.writePage(tx, next.page);
         await commitBatch(tx, source.domain, runId, { checkpoint: next.lastKey, ...written });
         return written;

@@ -54,7 +54,7 @@ export const messages = pgTable(
     check('messages_role_check', sql.raw(`role IN (${sqlList(messageRoles)})`)),
     check('messages_content_check', sql`length(${t.content}) > 0 AND length(${t.content}) <= ${sql.raw(String(maxMessageLength))}`),
     check('messages_confidence_check', sql`${t.confidence} IS NULL OR (${t.confidence} >= 0 AND ${t.confidence} <= 1)`),
-    index('messages_session_idx').on(t.sessionId),
+    // also serves lookups by session alone (its leading column): no index of its own for them
     index('messages_session_created_idx').on(t.sessionId, t.createdAt, t.id),
     index('messages_patient_created_idx').on(t.patientId, t.createdAt),
     index('messages_response_idx').on(t.responseId).where(sql`${t.responseId} IS NOT NULL`),
