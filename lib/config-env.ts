@@ -78,6 +78,8 @@ export const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('synapseflow-api'),
   JWT_MAX_LIFETIME_SECONDS: positiveInt.default(86_400),
   METRICS_TOKEN: z.string().min(32, 'must have at least 32 characters').optional(),
+  /** The service-role token `npm run seed:demo` calls the gateway with; unset, it signs one with JWT_SECRET. */
+  SEED_SERVICE_TOKEN: z.string().min(1).optional(),
   /** OpenTelemetry: the OTLP/HTTP collector's base URL (spans go to <url>/v1/traces); unset, nothing is exported. */
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   /** Share of new traces recorded (a caller's sampled flag is followed), 0 to 1. */

@@ -58,6 +58,8 @@ export interface Config {
   auth: { jwtSecret: string | undefined; jwksUrl: string | undefined; issuer: string; audience: string; maxLifetimeSeconds: number };
   /** Bearer token that opens /metrics; without it only loopback callers outside production may scrape. */
   metricsToken: string | undefined;
+  /** The token the demo seed calls the gateway with (SEED_SERVICE_TOKEN); unset, it signs one with JWT_SECRET. */
+  seedServiceToken: string | undefined;
   /** W3C trace context is always propagated; spans are exported over OTLP/HTTP only when `otlpEndpoint` is set. */
   tracing: { otlpEndpoint: string | undefined; sampleRatio: number; exportDelayMs: number };
   /** How long a stopping service lets requests in flight finish. */
@@ -197,6 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
     },
     metricsToken: env.METRICS_TOKEN,
+    seedServiceToken: env.SEED_SERVICE_TOKEN,
     tracing: { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG, exportDelayMs: env.OTEL_BSP_SCHEDULE_DELAY },
     shutdown: { graceMs: env.SHUTDOWN_GRACE_SECONDS * 1000 },
     limits: {

@@ -65,7 +65,7 @@ export interface ServeOptions<TContext extends BaseContext, TAdmission extends A
 
 const defaultAdmission: Admission = { maxBodyBytes: 1024 * 1024 };
 /** Scrapes (like the probes): frequent, and no caller's work, so neither traced nor given a request id. */
-const untracedPaths = new Set(['/metrics']);
+const scrapePath = '/metrics';
 
 /**
  * Serves an Apollo server at /graphql beside /healthz and /readyz on Node's own HTTP server.
@@ -106,7 +106,7 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
     const route = routes[url.pathname];
     const isGraphQL = url.pathname === '/graphql' || url.pathname === '/';
     if (!route && !isGraphQL) return sendJson(res, 404, { error: `no route ${url.pathname}` });
-    if (route && untracedPaths.has(url.pathname)) return route(req, res);
+    if (route && url.pathname === scrapePath) return route(req, res);
     // the id given or made is written back, so admission, routes and subgraph calls all read the same one
     const requestId = readRequestId(req);
     req.headers['x-request-id'] = requestId;

@@ -19,9 +19,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { gateway: { type: 'string', default: `http://127.0.0.1:${config.ports.gateway}/graphql` } } });
   const url = values.gateway;
   if (!URL.canParse(url)) throw new UsageError(`--gateway must be a URL, got ${url}`);
-  const given = process.env.SEED_SERVICE_TOKEN;
+  const given = config.seedServiceToken;
   if (!given && !config.auth.jwtSecret) throw new UsageError('a service token is needed: set SEED_SERVICE_TOKEN, or JWT_SECRET when the gateway accepts tokens signed with it');
-  const token = given || (await signDevToken(config.auth, { sub: 'demo-seed', role: 'service' }, '1h'));
+  const token = given ?? (await signDevToken(config.auth, { sub: 'demo-seed', role: 'service' }, '1h'));
   const started = Date.now();
   log(`seeding what is missing through ${url}`);
   await seedDemoData(config, url, token, log);
