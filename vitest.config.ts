@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['{lib,stack,subgraphs,gateway,migration}/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['{lib,stack,subgraphs,gateway,migration,bench}/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/*.isolated.test.ts', 'node_modules/**', '.stack/**', '.stack-test/**'],
         },
       },

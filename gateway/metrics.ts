@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
@@ -29,5 +29,18 @@ export function createGatewayMetrics() {
       registers,
     }),
     rateLimited: new Counter({ name: 'gateway_rate_limited_total', help: 'Requests rejected with 429', registers }),
+    subscriptionsActive: new Gauge({ name: 'gateway_subscriptions_active', help: 'Subscriptions this gateway serves now, by transport (ws, sse)', labelNames: ['transport'] as const, registers }),
+    subscriptionEvents: new Counter({
+      name: 'gateway_subscription_events_total',
+      help: 'Session events resolved for subscribers, by outcome (sent; skipped: the record is not there for the subscriber; ended: refused, which ends the subscription)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    subscriptionDelivery: new Histogram({
+      name: 'gateway_subscription_delivery_seconds',
+      help: 'From an event entering its stream to its result being handed to the subscriber transport',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5],
+      registers,
+    }),
   };
 }

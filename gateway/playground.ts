@@ -20,6 +20,10 @@ query LayerStats {
   feedbackDailyStats(days: 30) { day total avgRating positive negative corrections }
   layerPerformance { layer avgRating queryCount negativeCount }
 }`,
+  `# Runs until stopped: each message posted in the session, as it is posted
+subscription LiveMessages($sessionId: ID!) {
+  messageAdded(sessionId: $sessionId) { id role content createdAt mentions { name type } }
+}`,
 ];
 
 /** The playground page: GraphiQL with its whole bundle inlined, so it works with no internet. */
@@ -30,6 +34,8 @@ export function renderPlayground(endpoint = '/graphql'): string {
     endpoint,
     headers,
     shouldPersistHeaders: true,
+    // subscriptions as GraphQL over SSE (distinct connections), which the gateway serves at the same endpoint
+    subscriptionsProtocol: 'SSE',
     defaultTabs: exampleOperations.map((query) => ({ query, headers })),
   });
 }

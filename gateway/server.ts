@@ -27,6 +27,7 @@ import { createResponseCache } from './response-cache.js';
 import { followStageEpoch } from '../lib/stage-epoch.js';
 import { createSafelistPlugin, loadSafelist } from './safelist.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
+import { startSubscriptions } from './subscriptions/start-subscriptions.js';
 import { createSupergraphIdentity } from './supergraph-identity.js';
 import { createSupergraphManager, type SupergraphSource } from './supergraph-source.js';
 
@@ -95,18 +96,16 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
   });
 
   const addressGuard = createAddressGuard({ max: config.rateLimits.unauthenticatedPerAddress, windowSeconds: config.rateLimits.windowSeconds });
-  const admit = createAdmission({
-    verify: createCachedVerifier(createTokenVerifier(config.auth)),
-    addressGuard,
-    rateLimiter: createRateLimiter(redis, {
-      max: config.rateLimits.gateway,
-      windowSeconds: config.rateLimits.windowSeconds,
-      keyPrefix: `${prefix}rl:`,
-      logger,
-      onReject: () => metrics.rateLimited.inc(),
-    }),
-    limits: config.limits,
+  const verify = createCachedVerifier(createTokenVerifier(config.auth));
+  const rateLimiter = createRateLimiter(redis, {
+    max: config.rateLimits.gateway,
+    windowSeconds: config.rateLimits.windowSeconds,
+    keyPrefix: `${prefix}rl:`,
+    logger,
+    onReject: () => metrics.rateLimited.inc(),
   });
+  const admit = createAdmission({ verify, addressGuard, rateLimiter, limits: config.limits });
+  const subscriptions = await startSubscriptions({ apollo, redis, config, prefix, logger, metrics, schema: supergraphs.current, verify, addressGuard, rateLimiter });
 
   const handle = await serveGraphQL<GatewayContext, AdmittedRequest>({
     name: 'gateway',
@@ -128,11 +127,15 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
       '/playground': createPlaygroundRoute({ addressGuard }),
       '/metrics': createMetricsRoute(metrics.registry, { token: config.metricsToken, production: config.nodeEnv === 'production' }),
     },
+    upgrade: subscriptions.websocket.upgrade,
+    eventStream: subscriptions.eventStream.handle,
     maxInFlight: config.limits.maxInFlight,
     bodyTimeoutMs: config.limits.bodyTimeoutMs,
     graceMs: config.shutdown.graceMs,
     tracer: tracing.tracer,
+    onStopping: subscriptions.closeConnections,
     onStop: async () => {
+      await subscriptions.stop();
       await responseCache?.stop();
       await stageEpoch?.stop();
       await redis.quit().catch(() => undefined);

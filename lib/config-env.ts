@@ -107,6 +107,9 @@ export const envSchema = z.object({
 
   GATEWAY_SUPERGRAPH: z.string().min(1).default('schema/supergraph.graphql'),
   GATEWAY_SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),
+  SUBSCRIPTIONS_PER_IDENTITY: positiveInt.default(20),
+  SUBSCRIPTIONS_PER_GATEWAY: positiveInt.default(10_000),
+  SUBSCRIPTION_REPLAY_LIMIT: positiveInt.default(1000),
   GATEWAY_KNOWLEDGE_URL: url(['http:', 'https:']).optional(),
   GATEWAY_OPERATIONS_URL: url(['http:', 'https:']).optional(),
   GATEWAY_SEARCH_URL: url(['http:', 'https:']).optional(),

@@ -28,6 +28,7 @@ export const streams = {
   documentsResults: 'documents:results',
   entities: 'entities',
   analytics: 'analytics',
+  sessions: 'sessions',
 } as const;
 export type StreamKey = keyof typeof streams;
 
@@ -41,12 +42,21 @@ export const consumerGroups = {
 
 type Service = 'gateway' | 'knowledge' | 'operations' | 'search';
 
+/** How many entries of `sessions` stay for subscribers that reconnect (Last-Event-ID): hours of a busy deployment's conversations. */
+const sessionEventsRetained = 100_000;
+const sessionStatus = z.enum(['ACTIVE', 'ENDED', 'ARCHIVED']);
+
 export interface EventContract {
   stream: StreamKey;
   version: number;
   producer: Service;
   consumer: Service;
   payload: z.ZodObject;
+  /**
+   * Entries the stream keeps (about: trimmed as it grows), for streams read without a consumer
+   * group, whose readers replay from an entry id; streams read in groups keep every entry.
+   */
+  retain?: number;
 }
 
 export const eventContracts = {
@@ -123,6 +133,22 @@ export const eventContracts = {
       patientId: z.string().nullable().default(null),
       hasErrors: z.boolean().default(false),
     }),
+  },
+  'message.added': {
+    stream: 'sessions',
+    version: 1,
+    producer: 'operations',
+    consumer: 'gateway',
+    retain: sessionEventsRetained,
+    payload: z.object({ messageId: z.string().min(1), sessionId: z.string().min(1), patientId: z.string().min(1), createdAt: z.string() }),
+  },
+  'session.updated': {
+    stream: 'sessions',
+    version: 1,
+    producer: 'operations',
+    consumer: 'gateway',
+    retain: sessionEventsRetained,
+    payload: z.object({ sessionId: z.string().min(1), patientId: z.string().min(1), status: sessionStatus, lastActivity: z.string() }),
   },
 } as const satisfies Record<string, EventContract>;
 

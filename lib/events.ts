@@ -19,10 +19,18 @@ export interface DurableEvent<TPayload> {
   publishedAt: string;
 }
 
-/** Appends one event to a stream; producers go through lib/typed-events, which checks it against its contract first. */
-export async function publishEvent<TPayload>(redis: Redis, stream: string, event: Omit<DurableEvent<TPayload>, 'publishedAt' | 'version'> & { version?: number }): Promise<string> {
+/** Appends one event to a stream (keeping about its last `retain` entries); producers go through lib/typed-events, which checks it against its contract first. */
+export async function publishEvent<TPayload>(
+  redis: Redis,
+  stream: string,
+  event: Omit<DurableEvent<TPayload>, 'publishedAt' | 'version'> & { version?: number },
+  options: { retain?: number } = {},
+): Promise<string> {
+  // `~`: Redis trims whole nodes of the stream, which costs next to nothing per append
+  const trim = options.retain ? (['MAXLEN', '~', String(options.retain)] as const) : ([] as const);
   const entryId = await redis.xadd(
     stream,
+    ...trim,
     '*',
     'id',
     event.id,
@@ -116,7 +124,7 @@ export async function startConsumer<TPayload>(redis: Redis, options: ConsumerOpt
     const malformed: string[] = [];
     const decoded: { entryId: string; event: DurableEvent<TPayload> }[] = [];
     for (const [entryId, fields] of entries) {
-      const event = decode<TPayload>(fields);
+      const event = decodeStreamEntry<TPayload>(fields);
       if (event) decoded.push({ entryId, event });
       else {
         logger.error({ stream, entryId }, 'malformed event acknowledged and skipped');
@@ -157,7 +165,8 @@ export async function startConsumer<TPayload>(redis: Redis, options: ConsumerOpt
   };
 }
 
-function decode<TPayload>(fields: string[]): DurableEvent<TPayload> | undefined {
+/** The event an entry's fields hold, or undefined when they hold none (a malformed entry). */
+export function decodeStreamEntry<TPayload>(fields: string[]): DurableEvent<TPayload> | undefined {
   const record = new Map<string, string>();
   for (let index = 0; index + 1 < fields.length; index += 2) record.set(fields[index] as string, fields[index + 1] as string);
   const id = record.get('id');

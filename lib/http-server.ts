@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { trace, type Tracer } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
@@ -57,10 +58,32 @@ export interface ServeOptions<TContext extends BaseContext, TAdmission extends A
   bodyTimeoutMs?: number;
   /** The service's tracer (lib/tracing); default: the API's, which only propagates. */
   tracer?: Tracer;
-  /** Runs as soon as stop() begins, alongside the drain (stop background work here: it serves no request). */
+  /** WebSocket upgrades of the GraphQL path (the gateway's subscriptions); without it, upgrades are refused. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /**
+   * GraphQL requests that accept only `text/event-stream` (Server-Sent Events): admitted, read and
+   * preflighted as any other, then handed here; they are long-lived, so they do not count against
+   * `maxInFlight`. Without it, they are served as plain requests.
+   */
+  eventStream?: (req: IncomingMessage, res: ServerResponse, request: AdmittedBody<TAdmission>) => Promise<void>;
+  /** Runs as soon as stop() begins, alongside the drain (stop background work here: it serves no request; close long-lived streams here). */
   onStopping?: () => Promise<void>;
   /** Runs after the server has stopped listening and drained, and onStopping finished (close pools here). */
   onStop?: () => Promise<void>;
+}
+
+/** A GraphQL request past admission, with its body read. */
+export interface AdmittedBody<TAdmission extends Admission> {
+  admission: TAdmission;
+  method: string;
+  search: string;
+  body: unknown;
+}
+
+/** Whether a request asks for a stream of events rather than one response (GraphQL over SSE). */
+export function acceptsEventStream(req: IncomingMessage): boolean {
+  const accept = String(req.headers.accept ?? '');
+  return accept.includes('text/event-stream') && !accept.includes('application/json') && !accept.includes('application/graphql-response+json');
 }
 
 const defaultAdmission: Admission = { maxBodyBytes: 1024 * 1024 };
@@ -111,7 +134,14 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
     const requestId = readRequestId(req);
     req.headers['x-request-id'] = requestId;
     res.setHeader('x-request-id', requestId);
-    return serveInTrace(tracer, req, res, requestId, route ? url.pathname : '/graphql', () => (route ? Promise.resolve(route(req, res)) : serveGraphQLRoute(req, res, url)));
+    const eventStream = !route && options.eventStream && acceptsEventStream(req) ? options.eventStream : undefined;
+    const serve = route ? () => Promise.resolve(route(req, res)) : eventStream ? () => serveEventStream(req, res, url, eventStream) : () => serveGraphQLRoute(req, res, url);
+    return serveInTrace(tracer, req, res, requestId, route ? url.pathname : '/graphql', serve);
+  }
+
+  async function serveEventStream(req: IncomingMessage, res: ServerResponse, url: URL, stream: NonNullable<typeof options.eventStream>): Promise<void> {
+    const request = await admitAndRead(req, res, url);
+    if (request) await stream(req, res, request);
   }
 
   async function serveGraphQLRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -127,25 +157,33 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
     }
   }
 
-  async function serveGraphQLRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** Admission, the body and the preflight: the request, or undefined once a refusal was sent. */
+  async function admitAndRead(req: IncomingMessage, res: ServerResponse, url: URL): Promise<AdmittedBody<TAdmission> | undefined> {
     let admission: TAdmission;
     try {
       admission = await admit(req);
     } catch (error) {
-      if (error instanceof GraphQLError) return sendGraphQLError(res, error);
+      if (error instanceof GraphQLError) return void sendGraphQLError(res, error);
       throw error;
     }
     const body = await readBody(req, admission.maxBodyBytes, bodyTimeoutMs);
     if (body === tooSlow) {
       res.setHeader('connection', 'close');
-      return sendJson(res, 408, { errors: [{ message: `The request body did not arrive within ${bodyTimeoutMs} ms`, extensions: { code: 'BAD_REQUEST' } }] });
+      return void sendJson(res, 408, { errors: [{ message: `The request body did not arrive within ${bodyTimeoutMs} ms`, extensions: { code: 'BAD_REQUEST' } }] });
     }
     if (body === tooLarge) {
-      return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${admission.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+      return void sendJson(res, 413, { errors: [{ message: `Request body exceeds ${admission.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
     }
     const method = (req.method ?? 'GET').toUpperCase();
     const refusal = options.preflight?.({ method, search: url.search, body });
-    if (refusal) return sendGraphQLError(res, refusal);
+    if (refusal) return void sendGraphQLError(res, refusal);
+    return { admission, method, search: url.search, body };
+  }
+
+  async function serveGraphQLRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const request = await admitAndRead(req, res, url);
+    if (!request) return;
+    const { admission, method, body } = request;
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -164,6 +202,11 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
     res.end();
   }
 
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = parseRequestUrl(req.url)?.pathname;
+    if (options.upgrade && !gate.draining && (path === '/graphql' || path === '/')) return options.upgrade(req, socket, head);
+    socket.end(`HTTP/1.1 ${gate.draining ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
   // CONNECT asks for a tunnel, which no route offers
   server.on('connect', (_req, socket) => socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'));
   // a client that sends its headers slowly holds a connection: bounded like a slow body

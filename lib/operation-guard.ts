@@ -21,7 +21,7 @@ export function createOperationGuard<TContext extends BaseContext>(limits: Query
             const named = request.request.operationName;
             throw badRequest(named ? `The document has no operation named "${named}"` : 'The document has several operations: name one in operationName');
           }
-          if (operation.operation === 'subscription') throw badRequest('Subscriptions are not served over this endpoint: use queries and mutations');
+          if (operation.operation === 'subscription') throw badRequest('Subscriptions are not served as plain requests: the gateway serves them over WebSocket (graphql-transport-ws) and Server-Sent Events (Accept: text/event-stream) at /graphql');
           checkQueryLimits(request.schema, document, request.request.variables, limits);
           const nul = findNulCharacter(document, operation, request.request.variables);
           if (nul) throw withHttpStatus(badInput(`${nul} contains a NUL character, which no text may hold`, nul), 400);

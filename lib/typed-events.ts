@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { eventContracts, isEventType, streamName, type EventOf, type EventPayload, type EventType, type StreamKey } from './event-contracts.js';
+import { eventContracts, isEventType, streamName, type EventContract, type EventOf, type EventPayload, type EventType, type StreamKey } from './event-contracts.js';
 import { publishEvent, startConsumer, type Consumer, type ConsumerOptions, type DurableEvent } from './events.js';
 
 /** An event about to leave, checked against its contract: what an outbox row holds, too. */
@@ -23,7 +23,8 @@ export function publish<T extends EventType>(redis: Redis, prefix: string, type:
 
 /** Publishes an event defined earlier (an outbox row) in the version of its contract. */
 export function publishDefined(redis: Redis, event: OutgoingEvent): Promise<string> {
-  return publishEvent(redis, event.stream, { id: event.eventId, type: event.type, version: eventContracts[event.type].version, payload: event.payload });
+  const contract: EventContract = eventContracts[event.type];
+  return publishEvent(redis, event.stream, { id: event.eventId, type: event.type, version: contract.version, payload: event.payload }, { retain: contract.retain });
 }
 
 /** A received event of type T, its payload as its contract says. */

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { signDevToken } from '../../lib/auth.js';
 import { loadConfig } from '../../lib/config.js';
+import { createBenchProcesses } from './bench-processes.js';
 import { crossStoreQuery, fetchCrossStoreDirect, pickSeededSession, type SubgraphUrls } from './cross-store.js';
 import { createPost, runLoad, type Exchange, type LoadResult } from './load.js';
 
@@ -27,19 +26,7 @@ const { values } = parseArgs({
 });
 const options = { clients: Number(values.clients), durationMs: Number(values.duration) * 1000, warmupMs: Number(values.warmup) * 1000 };
 const config = loadConfig({ LOG_LEVEL: 'fatal', ...process.env });
-const children: ChildProcess[] = [];
-
-async function startProcess(role: string, file: string): Promise<{ child: ChildProcess; info: { url?: string; urls?: SubgraphUrls } }> {
-  // Every process runs with the young-generation size `npm start` gives ours (package.json), so no
-  // gateway gets a runtime advantage the others lack.
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', join(import.meta.dirname, 'serve.ts'), role, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  for await (const line of lines) {
-    if (line.startsWith('{')) return { child, info: JSON.parse(line) as { url?: string; urls?: SubgraphUrls } };
-  }
-  throw new Error(`${role} exited before listening`);
-}
+const processes = createBenchProcesses();
 
 async function chooseSession(urls: SubgraphUrls, headers: Record<string, string>): Promise<string> {
   const { post, close } = createPost(headers, 4);
@@ -107,7 +94,7 @@ async function main(): Promise<void> {
   const file = join(await mkdtemp(join(tmpdir(), 'gateway-bench-')), 'supergraph.graphql');
   const token = await signDevToken(config.auth, { sub: 'bench-clinician', role: 'clinician' });
   const headers = { authorization: `Bearer ${token}` };
-  const { info } = await startProcess('subgraphs', file);
+  const { info } = await processes.start('subgraphs', file);
   const urls = info.urls as SubgraphUrls;
   const sessionId = await chooseSession(urls, headers);
   console.log(`${options.clients} clients, ${options.durationMs / 1000} s each after ${options.warmupMs / 1000} s warm-up`);
@@ -131,7 +118,7 @@ async function main(): Promise<void> {
   ];
   let reference: unknown;
   for (const run of runs) {
-    const { child, info: gateway } = await startProcess(run.role, file);
+    const { child, info: gateway } = await processes.start(run.role, file);
     // Every gateway must give the same answer, or the comparison means nothing.
     const answer = await answerOnce(gateway.url as string, body, headers);
     reference ??= answer;
@@ -145,5 +132,5 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  processes.stopAll();
 }

@@ -1,19 +1,8 @@
-import { chromium, type Browser } from 'playwright-core';
-import { chromiumPath } from '../support/chromium.js';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceHandle } from '../../lib/http-server.js';
+import { launchChromium, openPlayground, runOperation, setHeaders, shownResponse } from '../support/playground-page.js';
 import { startFixtureWorld, type FixtureWorld } from './support.js';
-
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('playground in headless Chromium', () => {
   let world: FixtureWorld;
@@ -24,7 +13,7 @@ describe('playground in headless Chromium', () => {
   beforeAll(async () => {
     world = await startFixtureWorld(['sessions', 'patients']);
     gateway = await world.startGateway({ settings: { responseCache: false } });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -39,31 +28,14 @@ describe('playground in headless Chromium', () => {
   });
 
   it('runs a query with a pasted bearer token and shows the result, loading nothing from outside', async () => {
-    const page = await browser.newPage();
     const requested: string[] = [];
-    page.on('request', (request) => requested.push(request.url()));
-    await page.goto(playgroundUrl());
-    await page.waitForSelector('.graphiql-query-editor .monaco-editor', { timeout: 30_000 });
-    expect(await page.locator('.graphiql-tab-button').allTextContents()).toEqual(['LayerStats', 'SearchEntities', 'SemanticSearch', 'FeedbackTrends']);
+    const page = await openPlayground(browser, gateway.url, (url) => requested.push(url));
+    expect(await page.locator('.graphiql-tab-button').allTextContents()).toEqual(['LayerStats', 'SearchEntities', 'SemanticSearch', 'FeedbackTrends', 'LiveMessages']);
 
-    await page.getByRole('button', { name: 'Headers' }).click();
-    await page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .monaco-editor').click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${world.tokens.patientA}` }));
-
-    await page.locator('.graphiql-query-editor .monaco-editor').click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(`query Mine { session(id: "${world.id}s1") { title patient { allergies { substance } } } }`);
-    // GraphiQL parses the edited document before it knows the operation to run.
-    await expect.poll(async () => await page.locator('.graphiql-tab-active .graphiql-tab-button').textContent(), { timeout: 10_000 }).toBe('Mine');
-    await page.locator('.graphiql-execute-button').click();
-
-    // The result pane is a Monaco editor: it shows spaces as no-break spaces.
-    const shown = async () => ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
-    await expect.poll(shown, { timeout: 15_000 }).toContain('"data"');
-    expect(JSON.parse(await shown())).toEqual({ data: { session: { title: 'Asthma follow-up', patient: { allergies: [{ substance: 'penicillin' }] } } } });
+    await setHeaders(page, { Authorization: `Bearer ${world.tokens.patientA}` });
+    await runOperation(page, `query Mine { session(id: "${world.id}s1") { title patient { allergies { substance } } } }`, 'Mine');
+    await expect.poll(() => shownResponse(page), { timeout: 15_000 }).toContain('"data"');
+    expect(JSON.parse(await shownResponse(page))).toEqual({ data: { session: { title: 'Asthma follow-up', patient: { allergies: [{ substance: 'penicillin' }] } } } });
     const outside = requested.filter((url) => !url.startsWith(gateway.url.replace(/\/graphql$/, '')) && !url.startsWith('blob:') && !url.startsWith('data:'));
     expect(outside).toEqual([]);
     await page.close();

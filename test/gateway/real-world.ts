@@ -29,6 +29,8 @@ export interface RealWorld {
   tokens: { a: string; b: string; clinician: string; service: string };
   /** Each subgraph's base URL (its /graphql, /metrics, ...). */
   subgraphUrls: { knowledge: string; operations: string; search: string };
+  /** The composed supergraph, for gateways run as processes of their own. */
+  supergraphFile: string;
   startGateway(options?: GatewayOptions): Promise<ServiceHandle>;
   stop(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function startRealWorld(options: RealWorldOptions = {}): Promise<Re
     patientA,
     patientB,
     subgraphUrls: { knowledge: knowledge.url, operations: operations.url, search: search.url },
+    supergraphFile: file,
     tokens: {
       a: await sign('a', 'patient', patientA),
       b: await sign('b', 'patient', patientB),

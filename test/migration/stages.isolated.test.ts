@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageIndex, type MigrationStage } from '../../migration/stages/stage-rules.js';
-import { readEverything, writeConversations, type WrittenConversations } from './conversation-script.js';
+import { Redis } from 'ioredis';
+import { streamName } from '../../lib/event-contracts.js';
+import { decodeStreamEntry } from '../../lib/events.js';
+import { postMessage, readEverything, startSession, writeConversations, type WrittenConversations } from './conversation-script.js';
 import { waitForRelay } from './relay-wait.js';
 import { startMigrationWorld, type MigrationWorld } from './world.js';
 
@@ -61,9 +64,42 @@ describe('migration stages: the API answers the same in every stage (seed 3.4)',
       for (const domain of order) await world.setStage(domain, step.stage, { ...(step.rolloutPercent === undefined ? {} : { rolloutPercent: step.rolloutPercent }), force: true });
       expect(await readEverything(world, written, clinician)).toEqual(baseline);
       expect(await isolationCodes(world, written)).toEqual(expectedIsolation);
+      // what subscribers are sent, from whichever store decides: once, after the commit
+      const sessionId = await startSession(world, clinician, `st-${world.run}-events`, step.stage);
+      const messageId = await postMessage(world, clinician, sessionId, 'USER', `at ${step.stage}`);
+      expect(await sessionEventsOf(world, sessionId)).toEqual([
+        { type: 'session.updated', payload: { sessionId, status: 'ACTIVE' } },
+        { type: 'message.added', payload: { sessionId, messageId } },
+        { type: 'session.updated', payload: { sessionId, status: 'ACTIVE' } },
+      ]);
     });
   }
 });
+
+/** The session events of one session on the world's stream (waiting a moment for the relay at legacy stages), in order, each once. */
+async function sessionEventsOf(world: MigrationWorld, sessionId: string): Promise<{ type: string; payload: Record<string, unknown> }[]> {
+  const redis = new Redis(world.config.redis.url);
+  try {
+    const read = async () => {
+      const entries = (await redis.xrange(streamName(world.config.eventStreamPrefix, 'sessions'), '-', '+')) as [string, string[]][];
+      // publishing is at least once: a repeated copy of an event (its id) is the same event
+      const seen = new Set<string>();
+      return entries.flatMap(([, fields]) => {
+        const event = decodeStreamEntry<Record<string, unknown>>(fields);
+        if (!event || event.payload.sessionId !== sessionId || seen.has(event.id)) return [];
+        seen.add(event.id);
+        const { type, payload } = event;
+        return [{ type, payload: type === 'message.added' ? { sessionId, messageId: payload.messageId } : { sessionId, status: payload.status } }];
+      });
+    };
+    for (let waited = 0; (await read()).length < 3 && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    // a duplicate would come right behind
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return await read();
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /** What patient A may not see of patient B, whichever store serves it: every one FORBIDDEN. */
 async function isolationCodes(world: MigrationWorld, written: WrittenConversations): Promise<Record<string, unknown>> {

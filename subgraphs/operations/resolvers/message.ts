@@ -25,6 +25,12 @@ interface PostMessageArgs {
 
 export const messageResolvers = {
   Query: {
+    message: async (_: unknown, args: { id: string }, ctx: OperationsContext) => {
+      const message = await ctx.loaders.messageById.load(args.id);
+      if (!message) return null;
+      authorize(ctx.viewer, 'conversation.read', message.patientId);
+      return message;
+    },
     searchMessages: async (_: unknown, args: { patientId: string; text: string; first?: number | null }, ctx: OperationsContext) => {
       authorize(ctx.viewer, 'conversation.read', args.patientId);
       const text = checkText(args.text, 'text', maxSearchLength);

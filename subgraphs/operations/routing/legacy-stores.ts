@@ -14,6 +14,7 @@ import type { MigrationDomain } from '../../../migration/stages/stage-rules.js';
 import type { KeysetCursor } from '../paging/cursor.js';
 import { checkFeedbackLimits } from '../rules/feedback-limits.js';
 import type { Actor, AuditEntry, FeedbackRow, MessageRow, SessionFilter, SessionRow } from '../store/index.js';
+import type { ConversationEvents } from '../events/conversation-events.js';
 import type { ConversationStore, FeedbackStore } from './ports.js';
 
 /** The legacy store's part in the move: whether PostgreSQL receives its writes, and who applies them after commit. */
@@ -73,7 +74,13 @@ export function legacyWriter(driver: Driver, feed: PostgresChangeFeed) {
 }
 
 /** Sessions, messages and feedback in the legacy store, read and written as the legacy application did. */
-export function legacyStores(driver: Driver, format: LegacyFormat, resolveConcepts: ConceptResolver, feed: PostgresChangeFeed): { conversations: ConversationStore; feedback: FeedbackStore } {
+export function legacyStores(
+  driver: Driver,
+  format: LegacyFormat,
+  resolveConcepts: ConceptResolver,
+  feed: PostgresChangeFeed,
+  announce: ConversationEvents,
+): { conversations: ConversationStore; feedback: FeedbackStore } {
   const patientSessions = async (filter: SessionFilter) =>
     rowsOf('session', await readPatientSessions(driver, filter.patientId, format.readTime)).filter((row) => !filter.status || row.status === filter.status);
 
@@ -113,14 +120,14 @@ export function legacyStores(driver: Driver, format: LegacyFormat, resolveConcep
       write('sessions', actor, async (tx) => {
         const row: SessionRow = { ...input, status: 'active', lastActivity: input.createdAt, endedAt: null, messageCount: 0 };
         await writeSessionNode(tx, row, format);
-        return { row, aggregate: row.id, change: { kind: 'session.upsert', session: row }, audit: { action: 'session.start', entityType: 'session', entityId: row.id, newValue: row } };
+        return { row, aggregate: row.id, change: { kind: 'session.upsert', session: row }, audit: { action: 'session.start', entityType: 'session', entityId: row.id, newValue: row }, events: announce({ session: row }) };
       }),
     updateSession: (actor, id, action, decide) =>
       write('sessions', actor, async (tx) => {
         const current = await lockedSession(tx, id);
         const row: SessionRow = { ...current, ...decide(current) };
         await writeSessionNode(tx, row, format);
-        return { row, aggregate: id, change: { kind: 'session.upsert', session: row }, audit: { action, entityType: 'session', entityId: id, oldValue: current, newValue: row } };
+        return { row, aggregate: id, change: { kind: 'session.upsert', session: row }, audit: { action, entityType: 'session', entityId: id, oldValue: current, newValue: row }, events: announce({ session: row }) };
       }),
     postMessage: (actor, input, check) =>
       write('sessions', actor, async (tx) => {
@@ -128,7 +135,8 @@ export function legacyStores(driver: Driver, format: LegacyFormat, resolveConcep
         check(session);
         const row: MessageRow = { ...input, patientId: session.patientId, queryTimeSeconds: null, sources: [], reasoningTrail: [], createdAt: notBefore(preciseNow(), session.lastActivity) };
         await writeMessageNode(tx, row, format);
-        return { row, aggregate: session.id, change: { kind: 'message.insert', message: row, session: { ...session, lastActivity: row.createdAt, messageCount: session.messageCount + 1 } }, audit: { action: 'message.post', entityType: 'message', entityId: row.id, newValue: row } };
+        const moved: SessionRow = { ...session, lastActivity: row.createdAt, messageCount: session.messageCount + 1 };
+        return { row, aggregate: session.id, change: { kind: 'message.insert', message: row, session: moved }, audit: { action: 'message.post', entityType: 'message', entityId: row.id, newValue: row }, events: announce({ session: moved, message: row }) };
       }),
   };
 

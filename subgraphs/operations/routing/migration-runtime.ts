@@ -21,6 +21,7 @@ import { legacyDocumentStore } from './legacy-documents.js';
 import { legacyStores } from './legacy-stores.js';
 import { postgresDocumentStore } from './postgres-documents.js';
 import { registerMigrationMetrics } from './migration-metrics.js';
+import { conversationEvents } from '../events/conversation-events.js';
 import { postgresStores } from './postgres-stores.js';
 import { routedStores, type StoreSet } from './routed-stores.js';
 import { createShadowReader, type ShadowReader } from './shadow-reads.js';
@@ -89,8 +90,9 @@ export async function startMigrationRuntime(config: Config, deps: MigrationRunti
   const shadow = createShadowReader(recorder, { timeoutMs: config.migration.shadowTimeoutMs, maxInFlight: config.migration.shadowMaxInFlight, logger });
   const queue = { dualWrites, enqueue: enqueueLegacyChange, committed: (envelope: ChangeEnvelope) => relay.postgresCommitted(envelope) };
   const feed = { dualWrites, committed: (envelope: ChangeEnvelope) => relay.legacyCommitted(envelope) };
-  const postgres = { ...postgresStores(db, queue, deps.publishNow), documents: postgresDocumentStore(db, queue, deps.publishNow) };
-  const legacy = { ...legacyStores(legacyDriver, format, concepts.resolve, feed), documents: legacyDocumentStore(legacyDriver, format, concepts.resolve, feed) };
+  const conversationAnnouncements = conversationEvents(config.eventStreamPrefix);
+  const postgres = { ...postgresStores(db, queue, deps.publishNow, conversationAnnouncements), documents: postgresDocumentStore(db, queue, deps.publishNow) };
+  const legacy = { ...legacyStores(legacyDriver, format, concepts.resolve, feed, conversationAnnouncements), documents: legacyDocumentStore(legacyDriver, format, concepts.resolve, feed) };
   return {
     stores: routedStores({ stage: (domain) => stages.stage(domain), postgres: metrics?.timeStores('postgres', postgres) ?? postgres, legacy: metrics?.timeStores('legacy', legacy) ?? legacy, shadow, catchUp: (aggregate, into) => relay.catchUp(aggregate, into) }),
     stages,

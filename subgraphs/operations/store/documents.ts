@@ -3,7 +3,6 @@ import type { KeysetCursor } from '../paging/cursor.js';
 import { writeAudit, type Actor, type WithinChange } from './audit.js';
 import type { Database, Executor } from './db.js';
 import { countWhere, newestFirst } from './paging.js';
-import { enqueueEvent, type OutboxEvent } from './outbox.js';
 import type { DocumentStatus } from './schema/columns.js';
 import { documentQuality, documents } from './schema/index.js';
 
@@ -43,14 +42,13 @@ export interface DocumentState {
   quality: DocumentQualityRow | null;
 }
 
-/** The row (PENDING), its audit entry and the ingest request event, in one transaction. */
-export function createDocument(db: Database, actor: Actor, input: NewDocument, toEvent: (row: DocumentRow) => OutboxEvent, within?: WithinChange<DocumentState>): Promise<DocumentRow> {
+/** The row (PENDING) and its audit entry in one transaction, with what `within` adds (the ingest request event). */
+export function createDocument(db: Database, actor: Actor, input: NewDocument, within?: WithinChange<DocumentState>): Promise<DocumentRow> {
   return db.transaction(async (tx) => {
     const [created] = await tx.insert(documents).values(input).returning();
     if (!created) throw new Error('INSERT INTO documents returned no row');
     const audit = { action: 'document.ingest', entityType: 'document', entityId: created.id, newValue: created };
     await writeAudit(tx, actor, audit);
-    await enqueueEvent(tx, toEvent(created));
     await within?.(tx, { document: created, quality: null }, audit);
     return created;
   });

@@ -3,7 +3,6 @@ import { checkFeedbackLimits, type FeedbackLimits, type RecentFeedback } from '.
 import { writeAudit, type Actor, type WithinChange } from './audit.js';
 import { preciseNow } from '../../../lib/precise-time.js';
 import type { Database, Executor } from './db.js';
-import { enqueueEvent, type OutboxEvent } from './outbox.js';
 import { derivePreferencePairs } from './preference-pairs.js';
 import type { FeedbackType, Severity } from './schema/columns.js';
 import { feedback, messages, type FeedbackRow } from './schema/index.js';
@@ -90,11 +89,11 @@ async function countRecentFeedback(tx: Executor, actor: Actor, input: NewFeedbac
 }
 
 /**
- * Stores the feedback, the preference pairs it gives, its audit row and its outbox event
- * in one transaction (after the limits above): the event is published after commit (see
- * outbox.ts), so a Redis outage delays it but never loses it.
+ * Stores the feedback, the preference pairs it gives and its audit row in one transaction (after
+ * the limits above); `within` adds what goes with it (its outbox event: published after commit,
+ * see outbox.ts, so a Redis outage delays it but never loses it).
  */
-export function insertFeedback(db: Database, actor: Actor, input: NewFeedback, limits: FeedbackLimits, toEvent: (row: FeedbackRow) => OutboxEvent, within?: WithinChange<FeedbackRow>): Promise<FeedbackRow> {
+export function insertFeedback(db: Database, actor: Actor, input: NewFeedback, limits: FeedbackLimits, within?: WithinChange<FeedbackRow>): Promise<FeedbackRow> {
   return db.transaction(async (tx) => {
     // one transaction at a time per patient (or per caller, without one): the counts stay exact
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`feedback:${input.patientId ?? actor.sub}`}, 0))`);
@@ -107,7 +106,6 @@ export function insertFeedback(db: Database, actor: Actor, input: NewFeedback, l
     await derivePreferencePairs(tx, [created]);
     const audit = { action: 'feedback.submit', entityType: 'feedback', entityId: created.id, newValue: created };
     await writeAudit(tx, actor, audit);
-    await enqueueEvent(tx, toEvent(created));
     await within?.(tx, created, audit);
     return created;
   });

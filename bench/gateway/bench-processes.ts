@@ -1,0 +1,37 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { SubgraphUrls } from './cross-store.js';
+
+/** What a `serve.ts` process says once it listens: a gateway's URL, or the subgraphs' URLs. */
+export interface ServedInfo {
+  url?: string;
+  urls?: SubgraphUrls;
+}
+
+/**
+ * Benchmark processes (`serve.ts <role> <supergraph file>`), each in its own Node process with the
+ * young-generation size `npm start` gives ours (package.json), so no gateway gets a runtime
+ * advantage the others lack. `env` goes on top of this process's environment.
+ */
+export function createBenchProcesses() {
+  const children: ChildProcess[] = [];
+  return {
+    /** `nodeOptions`: more flags for Node (`--expose-gc`: the process collects garbage on SIGUSR2, for memory readings). */
+    async start(role: string, file: string, env: Record<string, string> = {}, nodeOptions: string[] = []): Promise<{ child: ChildProcess; info: ServedInfo }> {
+      const child = spawn(process.execPath, ['--max-semi-space-size=32', ...nodeOptions, '--import', 'tsx', join(import.meta.dirname, 'serve.ts'), role, file], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, ...env },
+      });
+      children.push(child);
+      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+      for await (const line of lines) {
+        if (line.startsWith('{')) return { child, info: JSON.parse(line) as ServedInfo };
+      }
+      throw new Error(`${role} exited before listening`);
+    },
+    stopAll(): void {
+      for (const child of children) child.kill('SIGTERM');
+    },
+  };
+}
