@@ -8,6 +8,7 @@ import { createDrainGate } from './drain.js';
 import { httpStatusOf } from './errors.js';
 import type { Preflight } from './query-preflight.js';
 import { readRequestId } from './request-id.js';
+import { readBody, tooLarge, tooSlow } from './request-body.js';
 import { serveInTrace } from './tracing.js';
 
 /** A running HTTP service; every `start*` function returns one so callers (and tests) can stop it. */
@@ -252,38 +253,6 @@ async function runChecks(readiness: Record<string, ReadinessCheck>): Promise<Rec
     Object.entries(readiness).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
   );
   return Object.fromEntries(entries);
-}
-
-const tooLarge = Symbol('too large');
-const tooSlow = Symbol('too slow');
-
-/** Parsed JSON body (or the raw string when not JSON, for Apollo to reject), or `tooLarge`, or `tooSlow`. */
-async function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return tooLarge;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const received = (async () => {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) return tooLarge;
-      chunks.push(chunk);
-    }
-    return undefined;
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<typeof tooSlow>((resolve) => (timer = setTimeout(() => resolve(tooSlow), timeoutMs)));
-  const outcome = await Promise.race([received, late]).finally(() => clearTimeout(timer));
-  if (outcome !== undefined) return outcome;
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text === '') return undefined;
-  const type = req.headers['content-type'] ?? '';
-  if (!type.includes('json')) return text;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
