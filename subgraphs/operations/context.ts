@@ -3,14 +3,14 @@ import type { Loaders } from './loaders.js';
 import type { MigrationRuntime } from './routing/migration-runtime.js';
 import type { StoreSet } from './routing/routed-stores.js';
 import type { FeedbackLimits } from './rules/feedback-limits.js';
-import type { Database } from './store/index.js';
+import type { Database, OutboxEvent } from './store/index.js';
 
 /** What resolvers need beyond the store: event publishing, view refresh and limits, owned by the server. */
 export interface OperationsServices {
   /** EVENT_STREAM_PREFIX: where the events this subgraph writes to its outbox go. */
   streamPrefix: string;
-  /** Publishes the given outbox events now; failures are left to the relay, never thrown. */
-  publishNow(eventIds: readonly string[]): Promise<void>;
+  /** Publishes outbox events just committed, in order; failures are left to the relay, never thrown. */
+  publishNow(events: readonly OutboxEvent[]): Promise<void>;
   /** Refreshes the analytics views under the Redis lock; CONFLICT when another process holds it. */
   refreshViews(): Promise<string[]>;
   feedbackLimits: FeedbackLimits;

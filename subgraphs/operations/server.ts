@@ -10,13 +10,14 @@ import { subgraphSdl } from '../sdl.js';
 import type { OperationsContext, OperationsServices } from './context.js';
 import { startQueryAnalyticsConsumer } from './events/analytics.js';
 import { startIngestResultConsumer } from './events/ingest-results.js';
-import { publishOutboxRow, startOutboxRelay, watchOutboxBacklog } from './events/outbox-relay.js';
+import { startOutboxRelay, watchOutboxBacklog } from './events/outbox-relay.js';
 import { createExportRoute, exportPath } from './export/route.js';
 import { createViewRefresher } from './jobs/view-refresh.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { startMigrationRuntime, type MigrationRuntime } from './routing/migration-runtime.js';
-import { createDatabase, createPool, instrumentPool, poolOptionsOf, migrateDatabase, pingDatabase, publishPendingEvents } from './store/index.js';
+import { createDatabase, createPool, instrumentPool, markPublished, poolOptionsOf, migrateDatabase, pingDatabase } from './store/index.js';
+import { publishDefined } from '../../lib/typed-events.js';
 
 export interface OperationsOptions {
   /** A pool to use instead of one made from config (tests wrap it to count statements); not closed on stop. */
@@ -45,12 +46,17 @@ export async function startOperations(config: Config, port = config.ports.operat
       return migration;
     };
     const refresher = createViewRefresher(db, redis, `${config.eventStreamPrefix}:lock:operations:analytics-refresh`, logger);
-    const publish = publishOutboxRow(redis);
     const services: OperationsServices = {
       streamPrefix: config.eventStreamPrefix,
-      publishNow: async (eventIds) => {
-        // the change is committed: a failed publish stays in the outbox for the relay
-        await publishPendingEvents(db, publish, { eventIds, streamPrefix: config.eventStreamPrefix }).catch((error: unknown) => logger.warn({ err: error, eventIds }, 'publish after commit failed; the relay will retry'));
+      publishNow: async (events) => {
+        // committed with their change: sent now, in order, so the caller's next request finds them on
+        // their streams; whatever fails here stays unpublished in the outbox for the relay
+        try {
+          for (const event of events) await publishDefined(redis, event);
+          await markPublished(db, events.map((event) => event.eventId));
+        } catch (error) {
+          logger.warn({ err: error, eventIds: events.map((event) => event.eventId) }, 'publish after commit failed; the relay will retry');
+        }
       },
       refreshViews: () => refresher.refreshNow(),
       feedbackLimits: config.feedbackLimits,

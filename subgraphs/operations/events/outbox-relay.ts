@@ -6,7 +6,7 @@ import { publishDefined, type OutgoingEvent } from '../../../lib/typed-events.js
 import { outboxBacklog, publishPendingEvents, type Database, type OutboxRow } from '../store/index.js';
 
 /** Publishes one outbox row: an event checked against its contract when it was written. */
-export function publishOutboxRow(redis: Redis) {
+function publishOutboxRow(redis: Redis) {
   return async (row: OutboxRow): Promise<void> => {
     await publishDefined(redis, { eventId: row.eventId, stream: row.stream, type: row.type as OutgoingEvent['type'], payload: row.payload });
   };

@@ -16,7 +16,7 @@ import { stageChangeContext } from '../../../migration/stages/stage-context.js';
 import { startStageWatcher, stagesEpoch, type StageWatcher } from '../../../migration/stages/stage-watcher.js';
 import { enqueueLegacyChange } from '../../../migration/store/change-queue.js';
 import type { StageChangeContext } from '../../../migration/store/stage-store.js';
-import type { Database } from '../store/index.js';
+import type { Database, OutboxEvent } from '../store/index.js';
 import { legacyDocumentStore } from './legacy-documents.js';
 import { legacyStores } from './legacy-stores.js';
 import { postgresDocumentStore } from './postgres-documents.js';
@@ -52,7 +52,7 @@ export interface MigrationRuntimeDeps {
   redis: Redis;
   logger: Logger;
   /** Publishes committed outbox events now (failures are left to the outbox relay). */
-  publishNow(eventIds: readonly string[]): Promise<void>;
+  publishNow(events: readonly OutboxEvent[]): Promise<void>;
   registry?: Registry;
   relayIntervalMs?: number;
 }

@@ -40,7 +40,7 @@ export interface LegacyChangeQueue {
  * published once it commits; while the domain dual-writes, its change is queued inside the same
  * transaction and handed to the relay after commit.
  */
-export function postgresWriter(queue: LegacyChangeQueue, publishNow: (eventIds: readonly string[]) => Promise<void>) {
+export function postgresWriter(queue: LegacyChangeQueue, publishNow: (events: readonly OutboxEvent[]) => Promise<void>) {
   return async <Row, Written = Row>(
     domain: MigrationDomain,
     actor: Actor,
@@ -51,18 +51,18 @@ export function postgresWriter(queue: LegacyChangeQueue, publishNow: (eventIds: 
     const dualWrites = queue.dualWrites(domain);
     if (!dualWrites && !announce) return run();
     let queued: ChangeEnvelope | undefined;
-    const eventIds: string[] = [];
+    const events: OutboxEvent[] = [];
     const result = await run(async (tx, row, audit) => {
       for (const event of announce?.(row) ?? []) {
         await enqueueEvent(tx, event);
-        eventIds.push(event.eventId);
+        events.push(event);
       }
       if (!dualWrites) return;
       queued = newChange({ domain, ...describe(row), audit: { actor, entry: audit }, events: [], toPostgres: true });
       await queue.enqueue(tx, queued);
     });
     if (queued) queue.committed(queued);
-    if (eventIds.length > 0) await publishNow(eventIds);
+    if (events.length > 0) await publishNow(events);
     return result;
   };
 }
@@ -71,7 +71,7 @@ export function postgresWriter(queue: LegacyChangeQueue, publishNow: (eventIds: 
 export function postgresStores(
   db: Database,
   queue: LegacyChangeQueue,
-  publishNow: (eventIds: readonly string[]) => Promise<void>,
+  publishNow: (events: readonly OutboxEvent[]) => Promise<void>,
   announce: ConversationEvents,
 ): { conversations: ConversationStore; feedback: FeedbackStore } {
   const write = postgresWriter(queue, publishNow);

@@ -21,8 +21,6 @@ export async function enqueueEvent(tx: Executor, event: OutboxEvent): Promise<vo
 export interface PublishPendingOptions {
   /** Only events of streams named `<streamPrefix>:...`: deployments (and tests) sharing a database relay their own. */
   streamPrefix: string;
-  /** Only these event ids (right after their commit); default: the oldest pending ones. */
-  eventIds?: readonly string[];
   /** Rows per call; default 100. */
   limit?: number;
 }
@@ -38,14 +36,10 @@ export async function publishPendingEvents(
   options: PublishPendingOptions,
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    const filter = and(
-      unpublishedOf(options.streamPrefix),
-      options.eventIds ? inArray(outboxEvents.eventId, [...options.eventIds]) : undefined,
-    );
     const rows = await tx
       .select()
       .from(outboxEvents)
-      .where(filter)
+      .where(unpublishedOf(options.streamPrefix))
       .orderBy(asc(outboxEvents.id))
       .limit(options.limit ?? 100)
       .for('update', { skipLocked: true });
@@ -67,6 +61,13 @@ export async function publishPendingEvents(
   });
 }
 
+/** Marks events published (their publisher sent them itself right after their commit). */
+export async function markPublished(db: Database, eventIds: readonly string[]): Promise<void> {
+  await db
+    .update(outboxEvents)
+    .set({ publishedAt: sql`now()`, attempts: sql`${outboxEvents.attempts} + 1` })
+    .where(and(inArray(outboxEvents.eventId, [...eventIds]), isNull(outboxEvents.publishedAt)));
+}
 
 /** The events of our streams still waiting to be published, and the age of the oldest (0 when none). */
 export async function outboxBacklog(db: Database, streamPrefix: string): Promise<{ pending: number; oldestAgeSeconds: number }> {
