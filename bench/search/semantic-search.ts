@@ -39,7 +39,8 @@ const vocabulary = readdirSync(demoCorpusDir).flatMap((file) => foldWords(readFi
 const layers = ['PERCEPTION', 'SEMANTIC', 'REASONING', 'APPLICATION'];
 const entityTypes = ['DISEASE', 'TREATMENT', 'SYMPTOM', 'TEST', 'DRUG'];
 
-const config = loadConfig({ ...process.env, QDRANT_COLLECTION_PREFIX: 'bench_hybrid_', EVENT_STREAM_PREFIX: 'bench-search', LOG_LEVEL: 'warn' });
+// rate limits out of the way: a second run within their window would be refused
+const config = loadConfig({ ...process.env, QDRANT_COLLECTION_PREFIX: 'bench_hybrid_', EVENT_STREAM_PREFIX: 'bench-search', LOG_LEVEL: 'warn', GATEWAY_RATE_LIMIT: '1000000', SUBGRAPH_RATE_LIMIT: '1000000' });
 const embedder = createUseEmbedder();
 const service = await startSearch(config, 0, { embedder, consumers: false });
 const gateway = await startGateway(config, { settings: { responseCache: false, subgraphUrls: { search: service.url } }, redisPrefix: 'bench-search-gw:' });
