@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs, GraphQLSchema } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { CloseCode, handleProtocols } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -45,12 +45,22 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined, 
   return typeof given === 'string' ? given : request.headers.authorization;
 }
 
+/**
+ * Results are formatted already (their errors plain objects, as Apollo formats them): graphql-ws
+ * only serializes what it is given, so they go out as they are.
+ */
+const asSent = (result: FormattedExecutionResult) => result as ExecutionResult;
+
 /** The subscription's results as graphql-ws reads them (an async generator: it returns it when the client completes). */
-function resultsOf(live: LiveSubscription) {
-  const results = {
+function resultsOf(live: LiveSubscription): AsyncGenerator<ExecutionResult, undefined> {
+  const results: AsyncGenerator<ExecutionResult, undefined> = {
     async next() {
       const next = await live.next();
-      return next.done ? next : { value: next.value.result, done: false as const };
+      return next.done ? next : { value: asSent(next.value.result), done: false };
+    },
+    throw: async (error: unknown) => {
+      await live.return();
+      throw error;
     },
     return: () => live.return(),
     [Symbol.asyncIterator]: () => results,
@@ -110,7 +120,7 @@ export function createWebSocketTransport(deps: {
         if (typeof exp === 'number') state.expiry = setTimeout(() => socket.close(CloseCode.Unauthorized, 'Token expired: connect again with a new one'), Math.max(0, exp * 1000 - Date.now()));
         return true;
       },
-      onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly import('graphql').GraphQLError[]> => {
+      onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const subscriber = stateOf(ctx.extra.socket).subscriber as Subscriber;
         try {
           await deps.rateLimiter.charge(subscriber.viewer.sub);
@@ -130,12 +140,12 @@ export function createWebSocketTransport(deps: {
       execute: async (args) => {
         const work = args.contextValue as PlannedWork;
         if (!('single' in work)) throw new Error('a subscription was sent to execute');
-        return (await deps.run(work.single, work.subscriber, { subscriptionEvent: false })) as never;
+        return asSent(await deps.run(work.single, work.subscriber, { subscriptionEvent: false }));
       },
       subscribe: (args) => {
         const work = args.contextValue as PlannedWork;
         if (!('live' in work)) throw new Error('a single operation was sent to subscribe');
-        return resultsOf(work.live) as never;
+        return resultsOf(work.live);
       },
       onClose: (ctx) => {
         clearTimeout(stateOf(ctx.extra.socket).expiry);
