@@ -10,6 +10,6 @@ export interface GatewayContext {
   logger: Logger;
   /** Names of the subgraphs this request fetched from (query analytics). */
   subgraphsTouched: Set<string>;
-  /** A query resolving an event for a subscriber: answered fresh, never from the response cache nor into it. */
-  subscriptionEvent?: boolean;
+  /** Answered from the subgraphs, never from the response cache nor into it: a subscriber's event or start check. */
+  fresh?: boolean;
 }

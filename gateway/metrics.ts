@@ -38,7 +38,7 @@ export function createGatewayMetrics() {
     }),
     subscriptionDelivery: new Histogram({
       name: 'gateway_subscription_delivery_seconds',
-      help: 'From an event entering its stream to its result being handed to the subscriber transport',
+      help: 'From an event entering its stream to its result being ready for the subscriber (resolved through the supergraph)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5],
       registers,
     }),

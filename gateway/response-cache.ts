@@ -124,7 +124,7 @@ export async function createResponseCache(deps: {
       let baseKey = '';
       return {
         async responseForOperation(request) {
-          if (request.operation?.operation !== 'query' || request.contextValue.subscriptionEvent) return null;
+          if (request.operation?.operation !== 'query' || request.contextValue.fresh) return null;
           const viewer = request.contextValue.viewer;
           baseKey = requestKey(request, deps.supergraphs, deps.stageEpoch());
           const entry = await lookup([`${scopeKey(viewer, 'PRIVATE')}:${baseKey}`, `${scopeKey(viewer, 'PUBLIC')}:${baseKey}`]).catch((error: unknown) => {
@@ -138,7 +138,7 @@ export async function createResponseCache(deps: {
         },
         async willSendResponse(request) {
           const { operation, document, schema, response, contextValue } = request;
-          if (hit || !operation || !document || response.body.kind !== 'single' || contextValue.subscriptionEvent) return;
+          if (hit || !operation || !document || response.body.kind !== 'single' || contextValue.fresh) return;
           const result = response.body.singleResult;
           const tags = [...collectSelectedTypes(schema, document, operation)];
           try {

@@ -82,7 +82,7 @@ export interface AdmittedBody<TAdmission extends Admission> {
 }
 
 /** Whether a request asks for a stream of events rather than one response (GraphQL over SSE). */
-export function acceptsEventStream(req: IncomingMessage): boolean {
+function acceptsEventStream(req: IncomingMessage): boolean {
   const accept = String(req.headers.accept ?? '');
   return accept.includes('text/event-stream') && !accept.includes('application/json') && !accept.includes('application/graphql-response+json');
 }

@@ -20,9 +20,11 @@ import { p95Difference } from './p95-difference.js';
 /**
  * Migration benchmark (not a test), at 10,000 sessions and about 200,000 messages in both
  * stores (a generated legacy dataset, backfilled): the write latency of startSession,
- * postMessage and submitFeedback at `legacy`, `dual_write` and `complete` (from `--clients N`
- * writers at once, default 1), and the seed's
- * section 3.3 reads from legacy and from PostgreSQL, measured at the operations subgraph.
+ * postMessage and submitFeedback at `legacy`, `dual_write` and `complete` (the stages taking
+ * turns for `--rounds N` rounds, default 6, of 50 writes; from `--clients N` writers at once,
+ * default 1) with the dual-write overhead at p95 and its bootstrap interval, and the seed's
+ * section 3.3 reads from legacy and from PostgreSQL, measured at the operations subgraph. The
+ * legacy dataset is written for the run and removed after it.
  */
 const tag = 'bench-stages';
 /** Writes of each kind per stage: `rounds` interleaved rounds of `writesPerRound`. */

@@ -130,7 +130,7 @@ export function createEventStreamTransport(deps: {
         start(res);
         if (live) await stream(res, subscriber, live);
         else if (single) {
-          await send(res, 'next', await deps.run(single, subscriber, { subscriptionEvent: false }));
+          await send(res, 'next', await deps.run(single, subscriber, { fresh: false }));
           await send(res, 'complete', undefined);
         }
       } finally {

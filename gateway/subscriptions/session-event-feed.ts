@@ -45,7 +45,7 @@ export function compareEntryIds(a: string, b: string): number {
   return aMs - bMs || aSeq - bSeq;
 }
 
-export function isEntryId(value: unknown): value is string {
+function isEntryId(value: unknown): value is string {
   return typeof value === 'string' && entryIdPattern.test(value);
 }
 

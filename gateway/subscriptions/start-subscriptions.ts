@@ -50,7 +50,7 @@ export async function startSubscriptions(deps: {
           requestId: randomUUID(),
           logger: logger.child({ sub: subscriber.viewer.sub }),
           subgraphsTouched: new Set(),
-          subscriptionEvent: options.subscriptionEvent,
+          fresh: options.fresh,
         },
       },
     );

@@ -22,8 +22,8 @@ export interface Subscriber {
   authorization: string;
 }
 
-/** Runs one operation through the gateway as `subscriber`; `subscriptionEvent`: never from or into the response cache. */
-export type RunOperation = (request: OperationRequest, subscriber: Subscriber, options: { subscriptionEvent: boolean }) => Promise<FormattedExecutionResult>;
+/** Runs one operation through the gateway as `subscriber`; `fresh`: never from or into the response cache. */
+export type RunOperation = (request: OperationRequest, subscriber: Subscriber, options: { fresh: boolean }) => Promise<FormattedExecutionResult>;
 
 /** A result for the subscriber; `eventId` is the stream entry it answers (Last-Event-ID). */
 export interface SubscriptionResult {
@@ -84,7 +84,7 @@ export function createSubscriptionService(deps: {
     const key = JSON.stringify([event.entryId, subscriber.authorization, plan.eventQuery, plan.operationName, variables]);
     const known = shared.get(key);
     if (known) return known;
-    const running = run({ query: plan.eventQuery, variables, operationName: plan.operationName }, subscriber, { subscriptionEvent: true }).finally(() => shared.delete(key));
+    const running = run({ query: plan.eventQuery, variables, operationName: plan.operationName }, subscriber, { fresh: true }).finally(() => shared.delete(key));
     shared.set(key, running);
     return running;
   }
@@ -109,7 +109,7 @@ export function createSubscriptionService(deps: {
 
   async function checkStart(subscriber: Subscriber, plan: SubscriptionPlan): Promise<void> {
     const check = startChecks[plan.field];
-    const answer = await run({ query: check.query, variables: { id: plan.subjectId }, operationName: 'SubscriptionCheck' }, subscriber, { subscriptionEvent: true });
+    const answer = await run({ query: check.query, variables: { id: plan.subjectId }, operationName: 'SubscriptionCheck' }, subscriber, { fresh: true });
     const [error] = answer.errors ?? [];
     if (error) throw asGraphQLError(error);
     if (!answer.data || !check.found(answer.data)) throw notFound(check.what, plan.subjectId);

@@ -140,7 +140,7 @@ export function createWebSocketTransport(deps: {
       execute: async (args) => {
         const work = args.contextValue as PlannedWork;
         if (!('single' in work)) throw new Error('a subscription was sent to execute');
-        return asSent(await deps.run(work.single, work.subscriber, { subscriptionEvent: false }));
+        return asSent(await deps.run(work.single, work.subscriber, { fresh: false }));
       },
       subscribe: (args) => {
         const work = args.contextValue as PlannedWork;
