@@ -10,7 +10,8 @@ export interface LoadResult {
   p99: number;
 }
 
-export type Post = (url: string, body: string) => Promise<string>;
+/** `headers` go on top of the pool's own (a caller's token, for instance). */
+export type Post = (url: string, body: string, headers?: Record<string, string>) => Promise<string>;
 export type Exchange = (post: Post) => Promise<void>;
 
 
@@ -20,9 +21,9 @@ export type Exchange = (post: Post) => Promise<void>;
  */
 export function createPost(headers: Record<string, string>, sockets: number): { post: Post; close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
-  const post = (url: string, body: string) =>
+  const post: Post = (url, body, extra = {}) =>
     new Promise<string>((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers, ...extra } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {

@@ -12,27 +12,40 @@ export const vocabulary = (
   'depression dose morning evening food water exercise diet weight fatigue dizziness rash swelling'
 ).split(' ');
 
-/** Loads the data set with set-based INSERT ... SELECT (a few seconds, not 260,000 round trips). */
-export async function loadDataset(client: pg.PoolClient): Promise<void> {
+/** Who the sessions belong to and what their messages mention: by default synthetic ids no other store knows. */
+export interface DatasetReferences {
+  patientIds: readonly string[];
+  entityIds: readonly string[];
+}
+const syntheticReferences: DatasetReferences = {
+  patientIds: Array.from({ length: volumes.patients }, (_, n) => `bench-pt-${n}`),
+  entityIds: Array.from({ length: 50 }, (_, n) => `entity:${n}`),
+};
+
+/**
+ * Loads the data set with set-based INSERT ... SELECT (a few seconds, not 260,000 round trips).
+ * Session n belongs to patient n mod |patientIds|; message j mentions entity j mod |entityIds|.
+ */
+export async function loadDataset(client: pg.PoolClient, references: DatasetReferences = syntheticReferences): Promise<void> {
   await client.query('TRUNCATE sessions, messages, feedback, preference_pairs, audit_logs, outbox_events CASCADE');
   await client.query(
     `INSERT INTO sessions (id, patient_id, title, status, ended_at, created_at, last_activity, message_count)
-     SELECT 'bench-s' || n, 'bench-pt-' || (n % $1), 'Session ' || n,
+     SELECT 'bench-s' || n, ($1::text[])[1 + n % array_length($1::text[], 1)], 'Session ' || n,
             CASE WHEN n % 10 = 0 THEN 'ended' ELSE 'active' END,
             CASE WHEN n % 10 = 0 THEN now() - make_interval(mins => n) + interval '1 hour' END,
             now() - make_interval(mins => n) - interval '1 hour', now() - make_interval(mins => n),
             CASE WHEN n % 5 = 0 THEN $3 ELSE 10 END
      FROM generate_series(1, $2) AS n`,
-    [volumes.patients, volumes.sessions, longSessionMessages],
+    [references.patientIds, volumes.sessions, longSessionMessages],
   );
   await client.query(
     `INSERT INTO messages (id, session_id, patient_id, role, content, response_id, related_concepts, created_at)
      SELECT s.id || '-m' || j, s.id, s.patient_id, CASE WHEN j % 2 = 0 THEN 'assistant' ELSE 'user' END,
             (SELECT string_agg(($1::text[])[1 + ((hashtext(s.id || ':' || j || ':' || k)::bigint & 2147483647) % array_length($1::text[], 1))::int], ' ')
              FROM generate_series(1, 12) AS k),
-            CASE WHEN j % 2 = 0 THEN s.id || '-r' || j END, ARRAY['entity:' || (j % 50)], s.created_at + make_interval(secs => j * 30)
+            CASE WHEN j % 2 = 0 THEN s.id || '-r' || j END, ARRAY[($2::text[])[1 + j % array_length($2::text[], 1)]], s.created_at + make_interval(secs => j * 30)
      FROM sessions s CROSS JOIN LATERAL generate_series(1, s.message_count) AS j`,
-    [vocabulary],
+    [vocabulary, references.entityIds],
   );
   await client.query(
     `INSERT INTO feedback (id, response_id, session_id, patient_id, query_text, response_text, rating, feedback_type, correction, layers_traversed, created_at)

@@ -1,21 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { foldWords } from '../../lib/text-folding.js';
-import { demoCorpusDir } from '../../scripts/seed-documents.js';
 import { signDevToken } from '../../lib/auth.js';
 import { loadConfig } from '../../lib/config.js';
 import { requestGraphQL } from '../../lib/graphql-client.js';
 import { createRedis } from '../../lib/redis.js';
 import { queryCacheKey } from '../../subgraphs/search/embedder/query-embedder.js';
 import { createUseEmbedder } from '../../subgraphs/search/embedder/use-embedder.js';
-import { chunkPointId } from '../../subgraphs/search/point-id.js';
 import { startSearch } from '../../subgraphs/search/server.js';
-import { createChunkStore, type ChunkPoint } from '../../subgraphs/search/store/chunk-store.js';
-import { withLexical } from '../../subgraphs/search/lexical/chunk-lexical.js';
+import { createChunkStore } from '../../subgraphs/search/store/chunk-store.js';
 import { startGateway } from '../../gateway/server.js';
-import { createRandom, type Random } from '../../lib/seeded-random.js';
 import { createCollectionNames, createQdrantClient } from '../../subgraphs/search/store/qdrant.js';
+import { fillChunkPoints } from './chunk-points.js';
 
 /**
  * semanticSearch (k=10, one filter: layer) over 100,000 chunk points, measured end to end through
@@ -34,10 +28,7 @@ const readFlag = (name: string, fallback: number): number => {
 };
 const totalPoints = readFlag('points', 100_000);
 const queryCount = readFlag('queries', 200);
-/** The words of the demo corpus: synthetic passages share the real documents' vocabulary and its frequencies. */
-const vocabulary = readdirSync(demoCorpusDir).flatMap((file) => foldWords(readFileSync(join(demoCorpusDir, file), 'utf8')));
 const layers = ['PERCEPTION', 'SEMANTIC', 'REASONING', 'APPLICATION'];
-const entityTypes = ['DISEASE', 'TREATMENT', 'SYMPTOM', 'TEST', 'DRUG'];
 
 // rate limits out of the way: a second run within their window would be refused
 const config = loadConfig({ ...process.env, QDRANT_COLLECTION_PREFIX: 'bench_hybrid_', EVENT_STREAM_PREFIX: 'bench-search', LOG_LEVEL: 'warn', GATEWAY_RATE_LIMIT: '1000000', SUBGRAPH_RATE_LIMIT: '1000000' });
@@ -50,7 +41,7 @@ const redis = createRedis(config.redis.url, 'bench-search');
 
 try {
   const present = (await qdrant.count(createCollectionNames(config.qdrant.collectionPrefix).chunks, { exact: true })).count;
-  if (present < totalPoints) await fillPoints(present);
+  if (present < totalPoints) await fillChunkPoints(chunks, { from: present, total: totalPoints, dimension: embedder.dimension });
   else console.log(`bench: ${present} chunk points already present`);
 
   const token = await signDevToken(config.auth, { sub: 'bench', role: 'service' });
@@ -84,39 +75,6 @@ try {
   await service.stop();
 }
 
-async function fillPoints(from: number): Promise<void> {
-  const started = performance.now();
-  const random = createRandom(42 + from);
-  const batch: ChunkPoint[] = [];
-  for (let index = from; index < totalPoints; index += 1) {
-    const documentId = `bench-doc-${index % 1000}`;
-    const chunkIndex = Math.floor(index / 1000);
-    const types = entityTypes.filter(() => random.next() < 0.3);
-    batch.push(withLexical({
-      id: chunkPointId(documentId, chunkIndex),
-      vector: createUnitVector(random, embedder.dimension),
-      payload: {
-        document_title: `${random.pick(vocabulary)} ${random.pick(vocabulary)} data agreement ${index % 1000}`,
-        document_id: documentId,
-        chunk_index: chunkIndex,
-        chunk_text: Array.from({ length: random.int(40, 140) }, () => random.pick(vocabulary)).join(' '),
-        headings: [],
-        layer: layers[index % layers.length] as string,
-        quality_score: Math.round(random.next() * 1000) / 1000,
-        entity_ids: [],
-        entity_types: types,
-        content_hash: '',
-        created_at: new Date().toISOString(),
-      },
-    }));
-    if (batch.length === 1000 || index === totalPoints - 1) {
-      await chunks.upsert(batch.splice(0), 1000);
-      if ((index + 1) % 10_000 === 0) console.log(`bench: ${index + 1} points upserted (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-    }
-  }
-  console.log(`bench: upserted ${totalPoints - from} points in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
-
 function createQueryTexts(count: number): string[] {
   const asks = ['What is the first-line treatment for', 'Which tests monitor', 'Who owns the patient data for', 'What symptoms suggest a flare of', 'How is disease activity measured in'];
   const conditions = ['lupus', 'rheumatoid arthritis', "Crohn's disease", 'ulcerative colitis', 'psoriasis', 'multiple sclerosis', 'celiac disease', 'vasculitis'];
@@ -127,10 +85,4 @@ function report(label: string, samples: number[]): void {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1);
   console.log(`semanticSearch k=10 filter=layer over ${totalPoints} points, ${label}: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
-}
-
-function createUnitVector(random: Random, dimension: number): number[] {
-  const vector = Array.from({ length: dimension }, () => random.next() * 2 - 1);
-  const length = Math.hypot(...vector);
-  return vector.map((value) => value / length);
 }

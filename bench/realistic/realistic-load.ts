@@ -1,0 +1,113 @@
+import { performance } from 'node:perf_hooks';
+import { percentile } from '../../lib/percentile.js';
+import { vocabulary } from '../operations/dataset.js';
+import { crossStoreQuery } from '../gateway/cross-store.js';
+import type { Post } from '../gateway/load.js';
+import type { Caller, Step } from './traffic.js';
+
+export interface RealisticResult {
+  requests: number;
+  reads: number;
+  writes: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** p95 of the reads alone (the cross-store query). */
+  readP95: number;
+}
+
+const postMessage = 'mutation Post($input: PostMessageInput!) { postMessage(input: $input) { id } }';
+const submitFeedback = 'mutation Rate($input: FeedbackInput!) { submitFeedback(input: $input) { id } }';
+
+/** The GraphQL request a step sends. `serial` makes each posted message's text new. */
+export function requestBody(step: Step, serial: number, mention: string): string {
+  switch (step.kind) {
+    case 'read':
+      return JSON.stringify({ query: crossStoreQuery, variables: { id: step.session.id } });
+    case 'postMessage': {
+      const words = Array.from({ length: 12 }, (_, index) => vocabulary[(serial * 7 + index * 13) % vocabulary.length]);
+      const content = `${words.join(' ')} (note ${serial})`;
+      return JSON.stringify({ query: postMessage, variables: { input: { sessionId: step.session.id, role: 'USER', content, mentions: [mention] } } });
+    }
+    case 'submitFeedback':
+      return JSON.stringify({
+        query: submitFeedback,
+        variables: { input: { responseId: step.responseId, sessionId: step.session.id, rating: 1 + (serial % 5), feedbackType: serial % 2 === 0 ? 'HELPFUL' : 'UNHELPFUL' } },
+      });
+  }
+}
+
+export interface LoadOptions {
+  clients: number;
+  warmupMs: number;
+  durationMs: number;
+  /** Client `index`'s steps. */
+  steps(index: number): Generator<Step>;
+  authorization(caller: Caller): string;
+  /** An entity id posted messages mention. */
+  mention: string;
+  /** Called when measuring starts and when it ends, by the clock (CPU and cache readings). */
+  onMeasureStart(): void;
+  onMeasureEnd(): void;
+}
+
+/**
+ * `clients` closed-loop clients (each sends its next request when the last is answered), all on
+ * one keep-alive pool, each request with its caller's token. Only requests started after the
+ * warm-up and answered before the end are measured.
+ */
+export async function runRealisticLoad(url: string, post: Post, options: LoadOptions): Promise<RealisticResult> {
+  const latencies: number[] = [];
+  const readLatencies: number[] = [];
+  let writes = 0;
+  let errors = 0;
+  let firstError: unknown;
+  let serial = 0;
+  const measureFrom = performance.now() + options.warmupMs;
+  const measureUntil = measureFrom + options.durationMs;
+  let measuring = false;
+  const startTimer = setTimeout(() => {
+    measuring = true;
+    options.onMeasureStart();
+  }, options.warmupMs);
+  const endTimer = setTimeout(() => options.onMeasureEnd(), options.warmupMs + options.durationMs);
+
+  const client = async (index: number) => {
+    const steps = options.steps(index);
+    while (performance.now() < measureUntil) {
+      const step = steps.next().value as Step;
+      const started = performance.now();
+      serial += 1;
+      try {
+        await post(url, requestBody(step, serial, options.mention), { authorization: options.authorization(step.caller) });
+        const ended = performance.now();
+        if (started < measureFrom || ended > measureUntil) continue;
+        latencies.push(ended - started);
+        if (step.kind === 'read') readLatencies.push(ended - started);
+        else writes += 1;
+      } catch (error) {
+        if (measuring) errors += 1;
+        firstError ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.clients }, (_, index) => client(index)));
+  clearTimeout(startTimer);
+  clearTimeout(endTimer);
+  if (firstError) console.error(`  first error: ${(firstError as Error).message}`);
+  latencies.sort((a, b) => a - b);
+  readLatencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    reads: readLatencies.length,
+    writes,
+    errors,
+    rps: latencies.length / (options.durationMs / 1000),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    readP95: percentile(readLatencies, 95),
+  };
+}

@@ -1,0 +1,147 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { signDevToken } from '../../lib/auth.js';
+import { createRandom } from '../../lib/seeded-random.js';
+import { readPid } from '../../stack/processes.js';
+import { storeDir } from '../../stack/paths.js';
+import { generateSeedGraph } from '../../subgraphs/knowledge/seed/generate.js';
+import { prepareBenchConfig } from '../operations/bench-database.js';
+import { createBenchProcesses } from '../gateway/bench-processes.js';
+import { createPost } from '../gateway/load.js';
+import { cacheMessageVectors, prepareDataset } from './dataset.js';
+import { createCpuMeter, treeCpuMs, processCpuMs } from './process-cpu.js';
+import { runRealisticLoad, type RealisticResult } from './realistic-load.js';
+import { createTraffic, type Caller } from './traffic.js';
+
+/**
+ * `npm run bench:realistic [-- --duration 20 --clients 50 --gateways ours,ours-nocache,apollo,hive]`:
+ * traffic as clinicians and patients make it, where a response cache rarely helps. 10,000 sessions
+ * (200,000 messages, 50,000 feedback) of the 40 demo patients, 100,000 chunk points, the demo
+ * knowledge graph (`npm start` once first). 50 closed-loop clients, each a different caller: half
+ * are patients (a stream of visits, each a patient reading their own sessions), half clinicians
+ * reading any session; sessions drawn by a skewed (Zipf) popularity; 5 % of requests write
+ * (postMessage, submitFeedback), which invalidates what they change. Reads are the cross-store
+ * query (session, messages, mentioned entities, supporting passages, the patient's allergies).
+ * For each gateway over the same subgraphs, in one run: RPS, p50/p95/p99, errors, the response
+ * cache hit ratio and CPU milliseconds per request of every process (gateway, subgraphs, Neo4j,
+ * PostgreSQL, Qdrant, Redis).
+ */
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    clients: { type: 'string', default: '50' },
+    'write-share': { type: 'string', default: '0.05' },
+    skew: { type: 'string', default: '1' },
+    gateways: { type: 'string', default: 'ours,ours-nocache,apollo,hive' },
+  },
+});
+const clients = Number(values.clients);
+const gatewayRoles = (values.gateways as string).split(',');
+const config = await prepareBenchConfig('realistic');
+const env = {
+  DATABASE_URL: config.postgres.url,
+  EVENT_STREAM_PREFIX: config.eventStreamPrefix,
+  QDRANT_COLLECTION_PREFIX: config.qdrant.collectionPrefix,
+  // the bench's callers rate far more answers a day than a person does
+  FEEDBACK_LIMIT_PER_PATIENT_PER_DAY: '1000000',
+  FEEDBACK_LIMIT_PER_ENTITY_PER_DAY: '1000000',
+};
+const processes = createBenchProcesses();
+const stores = ['neo4j', 'postgres', 'qdrant', 'redis'] as const;
+
+interface Row {
+  gateway: string;
+  result: RealisticResult;
+  cpuMs: Record<string, number>;
+  hitRatio: number | undefined;
+}
+
+async function gatewayCacheLookups(url: string): Promise<{ hit: number; miss: number }> {
+  const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+  const read = (result: string) => Number(new RegExp(`^gateway_response_cache_lookups_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { hit: read('hit'), miss: read('miss') };
+}
+
+async function main(): Promise<void> {
+  const file = join(await mkdtemp(join(tmpdir(), 'realistic-bench-')), 'supergraph.graphql');
+  const { child: subgraphs } = await processes.start('subgraphs', file, env);
+  const sessions = await prepareDataset(config);
+  await cacheMessageVectors(config);
+  const seed = generateSeedGraph(1);
+  const traffic = createTraffic(sessions, { patientClients: Math.floor(clients / 2), readsPerVisit: 3, writeShare: Number(values['write-share']), skew: Number(values.skew) }, createRandom(11));
+  const tokens = new Map<string, string>();
+  const authorization = (caller: Caller) => tokens.get(caller.role === 'patient' ? caller.patientId : caller.id) as string;
+  for (const patientId of traffic.patientIds) tokens.set(patientId, `Bearer ${await signDevToken(config.auth, { sub: `bench-${patientId}`, role: 'patient', patientId })}`);
+  for (let index = 0; index < clients; index += 1) tokens.set(`bench-clinician-${index}`, `Bearer ${await signDevToken(config.auth, { sub: `bench-clinician-${index}`, role: 'clinician' })}`);
+  console.log(`${clients} clients (${Math.floor(clients / 2)} patient streams over ${traffic.patientIds.length} patients, ${clients - Math.floor(clients / 2)} clinicians), ${values.duration} s each after ${values.warmup} s warm-up, ${Number(values['write-share']) * 100} % writes, Zipf ${values.skew}`);
+
+  const rows: Row[] = [];
+  for (const role of gatewayRoles) {
+    const { child: gateway, info } = await processes.start(role, file, env);
+    const url = info.url as string;
+    const storeCounters = Object.fromEntries(stores.map((store) => {
+      const leader = readPid(storeDir(config, store));
+      if (leader === undefined) throw new Error(`${store} is not running from this stack (no pid file): start it with npm run stack:up`);
+      return [store, () => treeCpuMs(leader)];
+    }));
+    const meter = createCpuMeter({ gateway: () => processCpuMs(gateway.pid as number), subgraphs: () => processCpuMs(subgraphs.pid as number), ...storeCounters });
+    const { post, close } = createPost({}, clients);
+    let before: Record<string, number> = {};
+    let cpuMs: Record<string, number> = {};
+    let lookupsBefore = { hit: 0, miss: 0 };
+    let lookupsAfter = { hit: 0, miss: 0 };
+    const ours = role.startsWith('ours');
+    const result = await runRealisticLoad(url, post, {
+      clients,
+      warmupMs: Number(values.warmup) * 1000,
+      durationMs: Number(values.duration) * 1000,
+      steps: (index) => traffic.client(index),
+      authorization,
+      mention: seed.entities[0]?.id as string,
+      onMeasureStart: () => {
+        before = meter.take();
+        if (ours) void gatewayCacheLookups(url).then((lookups) => (lookupsBefore = lookups));
+      },
+      onMeasureEnd: () => {
+        cpuMs = meter.since(before);
+        if (ours) void gatewayCacheLookups(url).then((lookups) => (lookupsAfter = lookups));
+      },
+    });
+    close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lookups = lookupsAfter.hit - lookupsBefore.hit + (lookupsAfter.miss - lookupsBefore.miss);
+    rows.push({ gateway: role, result, cpuMs, hitRatio: role === 'ours' && lookups > 0 ? (lookupsAfter.hit - lookupsBefore.hit) / lookups : undefined });
+    gateway.kill('SIGTERM');
+    console.log(`  ${role}: ${result.rps.toFixed(1)} RPS, p95 ${result.p95.toFixed(1)} ms, ${result.errors} errors`);
+  }
+  printRows(rows);
+}
+
+function printRows(rows: Row[]): void {
+  console.table(rows.map(({ gateway, result, hitRatio }) => ({
+    gateway,
+    rps: result.rps.toFixed(1),
+    p50: result.p50.toFixed(1),
+    p95: result.p95.toFixed(1),
+    p99: result.p99.toFixed(1),
+    'read p95': result.readP95.toFixed(1),
+    'reads/writes': `${result.reads}/${result.writes}`,
+    errors: result.errors,
+    'cache hits': hitRatio === undefined ? '-' : `${(hitRatio * 100).toFixed(1)} %`,
+  })));
+  console.log('CPU milliseconds per request, by process:');
+  console.table(rows.map(({ gateway, result, cpuMs }) => {
+    const perRequest = Object.fromEntries(Object.entries(cpuMs).map(([name, ms]) => [name, (ms / result.requests).toFixed(2)]));
+    const total = Object.values(cpuMs).reduce((sum, ms) => sum + ms, 0);
+    return { gateway, ...perRequest, total: (total / result.requests).toFixed(2) };
+  }));
+}
+
+try {
+  await main();
+} finally {
+  processes.stopAll();
+}
