@@ -1,12 +1,14 @@
 import type { Driver } from 'neo4j-driver';
 import type pg from 'pg';
 import type { Config } from '../lib/config.js';
+import { createRedis } from '../lib/redis.js';
 import { createDatabase, createPool, type Database } from '../subgraphs/operations/store/index.js';
 import { createEmbedder } from '../subgraphs/search/embedder/create-embedder.js';
 import type { Embedder } from '../subgraphs/search/embedder/embedder.js';
 import { createChunkStore, type ChunkStore } from '../subgraphs/search/store/chunk-store.js';
 import { ensureCollections } from '../subgraphs/search/store/collections.js';
 import { createEntityStore, type EntityStore } from '../subgraphs/search/store/entity-store.js';
+import { markChunksChanged } from '../subgraphs/search/store/passage-memo.js';
 import { createCollectionNames, createQdrantClient } from '../subgraphs/search/store/qdrant.js';
 import { knowledgeConceptResolver } from './knowledge-concepts.js';
 import { createLegacyDriver } from './legacy/driver.js';
@@ -45,6 +47,7 @@ export async function openMigrationToolkit(config: Config): Promise<MigrationToo
   const qdrant = createQdrantClient(config.qdrant, 60_000);
   const names = createCollectionNames(config.qdrant.collectionPrefix);
   const embedder = createEmbedder(config.embeddings);
+  const redis = createRedis(config.redis.url, 'migration');
   return {
     config,
     pool,
@@ -54,13 +57,13 @@ export async function openMigrationToolkit(config: Config): Promise<MigrationToo
     resolveConcepts: concepts.resolve,
     knowledge: concepts.driver,
     search: {
-      chunks: createChunkStore(qdrant, names.chunks),
+      chunks: createChunkStore(qdrant, names.chunks, () => markChunksChanged(redis, names.chunks)),
       entities: createEntityStore(qdrant, names.entities),
       embedder,
       ensureCollections: () => ensureCollections(qdrant, names, embedder.dimension, embedder.model),
     },
     close: async () => {
-      await Promise.all([pool.end(), legacy.close(), concepts.close()]);
+      await Promise.all([pool.end(), legacy.close(), concepts.close(), redis.quit()]);
     },
   };
 }

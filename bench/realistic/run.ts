@@ -3,12 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signDevToken } from '../../lib/auth.js';
+import { createRedis } from '../../lib/redis.js';
 import { createRandom } from '../../lib/seeded-random.js';
 import { readPid } from '../../stack/processes.js';
 import { storeDir } from '../../stack/paths.js';
 import { generateSeedGraph } from '../../subgraphs/knowledge/seed/generate.js';
+import { markChunksChanged } from '../../subgraphs/search/store/passage-memo.js';
+import { createCollectionNames } from '../../subgraphs/search/store/qdrant.js';
 import { prepareBenchConfig } from '../operations/bench-database.js';
 import { createBenchProcesses } from '../gateway/bench-processes.js';
+import type { SubgraphUrls } from '../gateway/cross-store.js';
 import { createPost } from '../gateway/load.js';
 import { cacheMessageVectors, prepareDataset } from './dataset.js';
 import { createCpuMeter, treeCpuMs, processCpuMs } from './process-cpu.js';
@@ -24,9 +28,10 @@ import { createTraffic, type Caller } from './traffic.js';
  * reading any session; sessions drawn by a skewed (Zipf) popularity; 5 % of requests write
  * (postMessage, submitFeedback), which invalidates what they change. Reads are the cross-store
  * query (session, messages, mentioned entities, supporting passages, the patient's allergies).
- * For each gateway over the same subgraphs, in one run: RPS, p50/p95/p99, errors, the response
- * cache hit ratio and CPU milliseconds per request of every process (gateway, subgraphs, Neo4j,
- * PostgreSQL, Qdrant, Redis).
+ * For each gateway over the same subgraphs, in one run: RPS, p50/p95/p99, errors, the hit ratios
+ * of the response cache and of the search subgraph's passage memo (emptied before each gateway),
+ * and CPU milliseconds per request of every process (gateway, subgraphs, Neo4j, PostgreSQL,
+ * Qdrant, Redis).
  */
 const { values } = parseArgs({
   options: {
@@ -56,18 +61,31 @@ interface Row {
   gateway: string;
   result: RealisticResult;
   cpuMs: Record<string, number>;
-  hitRatio: number | undefined;
+  responseHits: number | undefined;
+  passageHits: number | undefined;
 }
 
-async function gatewayCacheLookups(url: string): Promise<{ hit: number; miss: number }> {
+interface Lookups {
+  hit: number;
+  miss: number;
+}
+
+/** A cache's lookups so far, from a service's metrics: `series` is the counter's name and labels before `result`. */
+async function cacheLookups(url: string, series: string): Promise<Lookups> {
   const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
-  const read = (result: string) => Number(new RegExp(`^gateway_response_cache_lookups_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const read = (result: string) => Number(text.split('\n').find((line) => line.startsWith(`${series}result="${result}"} `))?.split(' ')[1] ?? 0);
   return { hit: read('hit'), miss: read('miss') };
 }
 
+const hitRatio = (before: Lookups, after: Lookups): number | undefined => {
+  const lookups = after.hit - before.hit + (after.miss - before.miss);
+  return lookups > 0 ? (after.hit - before.hit) / lookups : undefined;
+};
+
 async function main(): Promise<void> {
   const file = join(await mkdtemp(join(tmpdir(), 'realistic-bench-')), 'supergraph.graphql');
-  const { child: subgraphs } = await processes.start('subgraphs', file, env);
+  const { child: subgraphs, info: { urls: subgraphUrls } } = await processes.start('subgraphs', file, env);
+  const redis = createRedis(config.redis.url, 'bench-realistic');
   const sessions = await prepareDataset(config);
   await cacheMessageVectors(config);
   const seed = generateSeedGraph(1);
@@ -79,6 +97,8 @@ async function main(): Promise<void> {
   console.log(`${clients} clients (${Math.floor(clients / 2)} patient streams over ${traffic.patientIds.length} patients, ${clients - Math.floor(clients / 2)} clinicians), ${values.duration} s each after ${values.warmup} s warm-up, ${Number(values['write-share']) * 100} % writes, Zipf ${values.skew}`);
 
   const rows: Row[] = [];
+  const searchUrl = (subgraphUrls as SubgraphUrls).search;
+  const passageSeries = 'search_cache_lookups_total{cache="passages",';
   for (const role of gatewayRoles) {
     const { child: gateway, info } = await processes.start(role, file, env);
     const url = info.url as string;
@@ -88,12 +108,14 @@ async function main(): Promise<void> {
       return [store, () => treeCpuMs(leader)];
     }));
     const meter = createCpuMeter({ gateway: () => processCpuMs(gateway.pid as number), subgraphs: () => processCpuMs(subgraphs.pid as number), ...storeCounters });
+    // every gateway starts with nothing remembered, so none profits from the one before it
+    await markChunksChanged(redis, createCollectionNames(config.qdrant.collectionPrefix).chunks);
     const { post, close } = createPost({}, clients);
+    const none: Lookups = { hit: 0, miss: 0 };
+    const readCaches = (): Promise<[Lookups, Lookups]> => Promise.all([role === 'ours' ? cacheLookups(url, 'gateway_response_cache_lookups_total{') : none, cacheLookups(searchUrl, passageSeries)]);
+    const readings = { start: Promise.resolve<[Lookups, Lookups]>([none, none]), end: Promise.resolve<[Lookups, Lookups]>([none, none]) };
     let before: Record<string, number> = {};
     let cpuMs: Record<string, number> = {};
-    let lookupsBefore = { hit: 0, miss: 0 };
-    let lookupsAfter = { hit: 0, miss: 0 };
-    const ours = role.startsWith('ours');
     const result = await runRealisticLoad(url, post, {
       clients,
       warmupMs: Number(values.warmup) * 1000,
@@ -103,25 +125,26 @@ async function main(): Promise<void> {
       mention: seed.entities[0]?.id as string,
       onMeasureStart: () => {
         before = meter.take();
-        if (ours) void gatewayCacheLookups(url).then((lookups) => (lookupsBefore = lookups));
+        readings.start = readCaches();
       },
       onMeasureEnd: () => {
         cpuMs = meter.since(before);
-        if (ours) void gatewayCacheLookups(url).then((lookups) => (lookupsAfter = lookups));
+        readings.end = readCaches();
       },
     });
     close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const lookups = lookupsAfter.hit - lookupsBefore.hit + (lookupsAfter.miss - lookupsBefore.miss);
-    rows.push({ gateway: role, result, cpuMs, hitRatio: role === 'ours' && lookups > 0 ? (lookupsAfter.hit - lookupsBefore.hit) / lookups : undefined });
+    const [[responseBefore, passagesBefore], [responseAfter, passagesAfter]] = await Promise.all([readings.start, readings.end]);
+    rows.push({ gateway: role, result, cpuMs, responseHits: hitRatio(responseBefore, responseAfter), passageHits: hitRatio(passagesBefore, passagesAfter) });
     gateway.kill('SIGTERM');
     console.log(`  ${role}: ${result.rps.toFixed(1)} RPS, p95 ${result.p95.toFixed(1)} ms, ${result.errors} errors`);
   }
+  redis.disconnect();
   printRows(rows);
 }
 
 function printRows(rows: Row[]): void {
-  console.table(rows.map(({ gateway, result, hitRatio }) => ({
+  const percent = (ratio: number | undefined) => (ratio === undefined ? '-' : `${(ratio * 100).toFixed(1)} %`);
+  console.table(rows.map(({ gateway, result, responseHits, passageHits }) => ({
     gateway,
     rps: result.rps.toFixed(1),
     p50: result.p50.toFixed(1),
@@ -130,7 +153,8 @@ function printRows(rows: Row[]): void {
     'read p95': result.readP95.toFixed(1),
     'reads/writes': `${result.reads}/${result.writes}`,
     errors: result.errors,
-    'cache hits': hitRatio === undefined ? '-' : `${(hitRatio * 100).toFixed(1)} %`,
+    'response cache hits': percent(responseHits),
+    'passage memo hits': percent(passageHits),
   })));
   console.log('CPU milliseconds per request, by process:');
   console.table(rows.map(({ gateway, result, cpuMs }) => {

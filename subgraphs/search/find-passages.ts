@@ -1,14 +1,13 @@
-import { AppError, badInput } from '../../lib/errors.js';
+import { badInput } from '../../lib/errors.js';
 import type { SearchContext } from './context.js';
 import type { ChunkSearchFilter, ScoredChunk } from './store/chunk-store.js';
 
 /**
- * Embeds the (validated) query text through the per-request loader (cache first, one model
- * call for all texts of the request) and returns the k best chunks that pass the filter, by
- * meaning, words and the entities named (searches made together, such as those of the messages
- * of one `_entities` call, share one Qdrant request). The entities are `entityIds` (a message's
- * mentions) or else those the text names. `keepText` puts the text in the search query log
- * (lib/policy decides whose).
+ * The k best chunks for the (validated) text that pass the filter, by meaning, words and the
+ * entities named (searches made together, such as those of the messages of one `_entities` call,
+ * share one embedding call and one Qdrant request; searches made before come from the passage
+ * memo). The entities are `entityIds` (a message's mentions) or else those the text names.
+ * `keepText` puts the text and its vector in the search query log (lib/policy decides whose).
  */
 export async function findPassages(
   context: SearchContext,
@@ -18,12 +17,10 @@ export async function findPassages(
   options: { keepText?: boolean; entityIds?: readonly string[] } = {},
 ): Promise<ScoredChunk[]> {
   const { services, loaders } = context;
-  const [vector, known, entityIds] = await Promise.all([
-    loaders.queryVector.load(text).catch((error: unknown) => {
-      throw Object.assign(new AppError('UNAVAILABLE', 'Semantic search is unavailable: the embedding model did not answer. Try again shortly.'), { cause: error });
-    }),
+  const [known, entityIds, vector] = await Promise.all([
     filter.documentId === undefined ? true : services.chunks.hasDocument(filter.documentId),
     options.entityIds ?? services.queryEntities.link(text),
+    options.keepText ? loaders.queryVector.load(text) : undefined,
   ]);
   if (!known) {
     throw badInput(
@@ -31,6 +28,6 @@ export async function findPassages(
       'filter.documentId',
     );
   }
-  if (options.keepText) services.queryLog.add(text, vector);
-  return loaders.passages.load({ text, k, filter, vector, entityIds });
+  if (vector) services.queryLog.add(text, vector);
+  return loaders.passages.load({ text, k, filter, entityIds });
 }

@@ -23,6 +23,7 @@ import { createChunkStore } from './store/chunk-store.js';
 import { createCollectionGuard, DimensionMismatchError, ensureCollections } from './store/collections.js';
 import { createEntityStore } from './store/entity-store.js';
 import { createCollectionNames, createQdrantClient, instrumentQdrant } from './store/qdrant.js';
+import { createPassageMemo } from './store/passage-memo.js';
 import { createQueryLogStore } from './store/query-log-store.js';
 
 export interface StartSearchOptions {
@@ -47,11 +48,17 @@ export async function startSearch(config: Config, port = config.ports.search, op
   return startSubgraph<SearchContext>(config, { name: 'search', port }, ({ logger, storeMetrics }) => {
     instrumentRedis(redis, storeMetrics);
     const qdrant = instrumentQdrant(createQdrantClient(config.qdrant), storeMetrics);
-    const guard = createCollectionGuard(() => ensureCollections(qdrant, names, embedder.dimension, embedder.model, (line) => logger.info(line)));
     const entities = createEntityStore(qdrant, names.entities);
     const queryLog = createQueryLog({ store: createQueryLogStore(qdrant, names.queries), model: embedder.model, logger, redis, retentionDays: config.search.queryLogRetentionDays, lockKey: `${config.eventStreamPrefix}:lock:search:query-log-purge` });
+    const passageMemo = createPassageMemo({ redis, collection: names.chunks, logger, lookups: cacheLookupCounter(storeMetrics, 'passages') });
+    // the collections may have been made anew or changed while this process was not looking: remembered passages go stale
+    const guard = createCollectionGuard(async () => {
+      await ensureCollections(qdrant, names, embedder.dimension, embedder.model, (line) => logger.info(line));
+      await passageMemo.chunksChanged();
+    });
     const services: SearchServices = {
-      chunks: createChunkStore(qdrant, names.chunks),
+      chunks: createChunkStore(qdrant, names.chunks, () => passageMemo.chunksChanged()),
+      passageMemo,
       entities,
       queryEntities: createQueryEntityLinker(entities),
       queryEmbedder: createQueryEmbedder({ embedder, redis, logger, lookups: cacheLookupCounter(storeMetrics, 'query_vector') }),

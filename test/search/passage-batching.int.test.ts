@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.js';
+import { markChunksChanged } from '../../subgraphs/search/store/passage-memo.js';
 import { createCollectionNames } from '../../subgraphs/search/store/qdrant.js';
 import { startEmbeddingServer, type EmbeddingServer } from './support/embedding-server.js';
 import { startQdrantProxy, type QdrantProxy } from './support/qdrant-proxy.js';
@@ -17,6 +18,9 @@ const passagesQuery = `query($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Message { id supportingPassages(k: 3) { score chunk { id text document { id } } } } }
 }`;
 const message = (id: string, content: string) => ({ __typename: 'Message', id, content });
+
+/** What a write to the chunk collection does to remembered passages. */
+const forgetPassages = () => markChunksChanged(env.redis, createCollectionNames(env.config.qdrant.collectionPrefix).chunks);
 
 /** The searches (not other calls, such as the query log's writes) sent to Qdrant while `run` ran. */
 async function searchesDuring<T>(run: () => Promise<T>): Promise<{ result: T; searches: { path: string; body: { searches?: unknown[] } }[] }> {
@@ -65,7 +69,8 @@ describe('Message.supportingPassages', () => {
       alone.push(...(result.data?._entities ?? []));
       aloneSearches.push(...searches);
     }
-    expect(aloneSearches).toHaveLength(5);
+    // m4 repeats m2: its passages come from the memo; m5 has no content
+    expect(aloneSearches).toHaveLength(4);
     expect(alone.map((result) => [result.id, result.supportingPassages[0]?.chunk.document.id])).toEqual([
       ['m1', 'doc-arthritis'],
       ['m2', 'doc-diabetes'],
@@ -75,6 +80,7 @@ describe('Message.supportingPassages', () => {
       ['m6', 'doc-diabetes'],
     ]);
 
+    await forgetPassages();
     const { result, searches } = await searchesDuring(() => env.graphql<{ _entities: MessageResult[] }>(passagesQuery, { representations: messages }));
     expect(result.errors).toBeUndefined();
     expect(result.data?._entities).toEqual(alone);
@@ -82,6 +88,23 @@ describe('Message.supportingPassages', () => {
     expect(searches.map((search) => [search.path, search.body.searches?.length])).toEqual([
       [`/collections/${createCollectionNames(env.config.qdrant.collectionPrefix).chunks}/points/query/batch`, 4],
     ]);
+  });
+
+  it('searches a message once across requests, and again once the chunks change', async () => {
+    const representations = [message('m1', `liver enzymes on methotrexate ${Date.now()}`)];
+    const ask = () => searchesDuring(() => env.graphql<{ _entities: MessageResult[] }>(passagesQuery, { representations }));
+    const first = await ask();
+    const again = await ask();
+    expect(first.searches).toHaveLength(1);
+    expect(again.searches).toHaveLength(0);
+    expect(again.result.data).toEqual(first.result.data);
+    expect(first.result.data?._entities[0]?.supportingPassages[0]?.chunk.document.id).toBe('doc-arthritis');
+
+    // a new document is a write to the chunk collection: remembered passages are stale, the next read searches
+    await ingestViaEvent(env, { documentId: 'doc-liver', title: 'Liver monitoring', content: `# Liver monitoring\n\n${'Liver enzymes on methotrexate: test every month. '.repeat(4)}` });
+    const after = await ask();
+    expect(after.searches).toHaveLength(1);
+    expect(after.result.data?._entities[0]?.supportingPassages.map((passage) => passage.chunk.document.id)).toContain('doc-liver');
   });
 
   it('reports an embedding outage as UNAVAILABLE on each message, without searching', async () => {

@@ -58,7 +58,11 @@ export interface ScoredChunk {
   point: ChunkPoint;
 }
 
-export function createChunkStore(client: QdrantClient, collection: string) {
+/**
+ * `changed` runs after every write to the collection (the passage memo's generation); a write
+ * whose `changed` fails fails too, so its caller retries it rather than leaving stale results.
+ */
+export function createChunkStore(client: QdrantClient, collection: string, changed: () => Promise<void> = async () => undefined) {
   /** A collection not created yet holds no points. */
   async function* scrollPages(filter: Schemas['Filter'] | undefined, pageSize: number, withVector = false): AsyncGenerator<ChunkPoint[]> {
     if (!(await callQdrant(() => client.collectionExists(collection))).exists) return;
@@ -82,6 +86,7 @@ export function createChunkStore(client: QdrantClient, collection: string) {
         const batch = points.slice(start, start + batchSize).map((point) => ({ id: point.id, vector: pointVectors(point), payload: { ...point.payload } }));
         await callQdrant(() => client.upsert(collection, { wait: true, points: batch }));
       }
+      await changed();
     },
 
     /** Sets `template_repeats` on every point sharing a template key of these points to how many share it now. */
@@ -92,6 +97,7 @@ export function createChunkStore(client: QdrantClient, collection: string) {
         const { count } = await callQdrant(() => client.count(collection, { exact: true, filter }));
         if (count > 0) await callQdrant(() => client.setPayload(collection, { wait: true, filter, payload: { template_repeats: count } }));
       }
+      if (keys.size > 0) await changed();
     },
 
     /** Points by id (missing ids are left out), optionally with their vectors. */
@@ -109,6 +115,7 @@ export function createChunkStore(client: QdrantClient, collection: string) {
           filter: { must: [{ key: 'document_id', match: { value: documentId } }, { key: 'chunk_index', range: { gte: fromIndex } }] },
         }),
       );
+      await changed();
     },
 
     /** Deletes every chunk of these documents, and recounts the template keys they had. */
@@ -116,6 +123,7 @@ export function createChunkStore(client: QdrantClient, collection: string) {
       if (documentIds.length === 0) return;
       const removed = await this.forDocuments(documentIds);
       await callQdrant(() => client.delete(collection, { wait: true, filter: { must: [{ key: 'document_id', match: { any: [...documentIds] } }] } }));
+      await changed();
       await this.refreshTemplateRepeats(removed);
     },
 
