@@ -1,20 +1,17 @@
 import { parseArgs } from 'node:util';
 import { signDevToken } from '../lib/auth.js';
 import { ConfigError, loadConfig } from '../lib/config.js';
-import type { ServiceHandle } from '../lib/http-server.js';
 import { stopDeadlineMs, stopOnSignals } from '../lib/shutdown.js';
-import { startGateway } from '../gateway/server.js';
 import { stackDown, stackUp } from '../stack/stack.js';
 import { StackError } from '../stack/store.js';
-import { startKnowledge } from '../subgraphs/knowledge/server.js';
 import { migrateDatabase } from '../subgraphs/operations/store/migrate.js';
-import { startOperations } from '../subgraphs/operations/server.js';
-import { startSearch } from '../subgraphs/search/server.js';
 import { seedDemoData } from './demo-data.js';
+import { startServiceProcess, type ServiceProcess } from './service-process.js';
 
 /**
  * `npm start [-- --no-demo-data]`: the whole system with demo data. Brings the stores up (reusing running ones),
- * migrates, starts the three subgraphs and the gateway in this process, seeds what is missing
+ * migrates, starts the three subgraphs and the gateway, each in a process of its own (as compose
+ * runs them; one exiting on its own stops everything), seeds what is missing
  * (a second start finds everything and seeds nothing), prints the playground URL and a
  * development token, and on Ctrl-C stops the services and the stores this run started.
  */
@@ -37,28 +34,39 @@ async function main(): Promise<void> {
   await migrateDatabase(config);
   step('database migrated');
 
-  const services: ServiceHandle[] = [];
-  stopOnSignals(async () => {
-    step('stopping the gateway and the subgraphs...');
+  const services: ServiceProcess[] = [];
+  const stopDeadline = stopDeadlineMs(config.shutdown.graceMs) + 5000;
+  const stopAll = async () => {
     // the gateway first (its requests need the subgraphs), then the subgraphs together
     const [gateway, ...subgraphs] = [...services].reverse();
-    await gateway?.stop().catch((error: unknown) => console.error(error));
-    await Promise.all(subgraphs.map((service) => service.stop().catch((error: unknown) => console.error(error))));
+    await gateway?.stop(stopDeadline);
+    await Promise.all(subgraphs.map((service) => service.stop(stopDeadline)));
     if (startedStores.length > 0) {
       step(`stopping the stores this run started: ${startedStores.join(', ')}`);
       await stackDown(config, startedStores);
     }
-  }, { log: step, deadlineMs: stopDeadlineMs(config.shutdown.graceMs) + 60_000 });
+  };
+  stopOnSignals(async () => {
+    step('stopping the gateway and the subgraphs...');
+    await stopAll();
+  }, { log: step, deadlineMs: 2 * stopDeadline + 60_000 });
+  const onExit = (name: string, code: number | null, signal: NodeJS.Signals | null) => {
+    console.error(`[start] ${name} exited on its own (code ${code}, signal ${signal}): stopping everything`);
+    void stopAll().finally(() => process.exit(1));
+  };
 
-  const knowledge = await startKnowledge(config);
-  services.push(knowledge);
-  const operations = await startOperations(config);
-  services.push(operations);
-  const search = await startSearch(config);
-  services.push(search);
-  const gateway = await startGateway(config, { settings: { subgraphUrls: { knowledge: knowledge.url, operations: operations.url, search: search.url } } });
-  services.push(gateway);
-  step(`subgraphs and gateway up (${services.map((service) => `${service.name} :${service.port}`).join(', ')})`);
+  // one process per service, as compose runs them: each subgraph gets a core of its own to use
+  try {
+    const subgraphs = await Promise.allSettled((['knowledge', 'operations', 'search'] as const).map((name) => startServiceProcess(name, `subgraphs/${name}/index.ts`, config.ports[name], { onExit })));
+    for (const result of subgraphs) if (result.status === 'fulfilled') services.push(result.value);
+    for (const result of subgraphs) if (result.status === 'rejected') throw result.reason;
+    services.push(await startServiceProcess('gateway', 'gateway/index.ts', config.ports.gateway, { args: ['--compose'], onExit }));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const gateway = services.at(-1) as ServiceProcess;
+  step(`subgraphs and gateway up, a process each (${services.map((service) => `${service.name} :${service.port}`).join(', ')})`);
 
   const token = await signDevToken(config.auth, { sub: 'dev-clinician', role: 'clinician' });
   const serviceToken = await signDevToken(config.auth, { sub: 'demo-seed', role: 'service' }, '1h');

@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { writeFile } from 'node:fs/promises';
+import { composeSupergraph } from '../../gateway/compose.js';
+import { subgraphSdl } from '../../subgraphs/sdl.js';
 import type { SubgraphUrls } from './cross-store.js';
+
+export type SubgraphLayout = 'one-process' | 'per-subgraph';
 
 /** What a `serve.ts` process says once it listens: a gateway's URL, or the subgraphs' URLs. */
 export interface ServedInfo {
@@ -29,6 +34,22 @@ export function createBenchProcesses() {
         if (line.startsWith('{')) return { child, info: JSON.parse(line) as ServedInfo };
       }
       throw new Error(`${role} exited before listening`);
+    },
+    /**
+     * The three subgraphs in one process (`one-process`, as `npm start` ran them until
+     * 2026-12-07) or each in its own (`per-subgraph`, as `npm start` and compose run them), with
+     * their supergraph written to `file`.
+     */
+    async startSubgraphs(file: string, layout: SubgraphLayout, env: Record<string, string> = {}): Promise<{ urls: SubgraphUrls; children: Record<string, ChildProcess> }> {
+      if (layout === 'one-process') {
+        const { child, info } = await this.start('subgraphs', file, env);
+        return { urls: info.urls as SubgraphUrls, children: { subgraphs: child } };
+      }
+      const names = ['knowledge', 'operations', 'search'] as const;
+      const started = await Promise.all(names.map((name) => this.start(name, file, env)));
+      const urls = Object.fromEntries(names.map((name, index) => [name, started[index]?.info.url as string])) as SubgraphUrls;
+      await writeFile(file, composeSupergraph(names.map((name) => ({ name, url: urls[name], sdl: subgraphSdl[name] }))));
+      return { urls, children: Object.fromEntries(names.map((name, index) => [name, started[index]?.child as ChildProcess])) };
     },
     stopAll(): void {
       for (const child of children) child.kill('SIGTERM');

@@ -16,6 +16,7 @@ import { subgraphSdl } from '../../subgraphs/sdl.js';
 /**
  * One benchmark process: `serve.ts subgraphs <supergraph-out>` starts the three real subgraphs
  * (port 0, over the running stores and the data `npm start` seeded) and writes their supergraph;
+ * `serve.ts knowledge|operations|search <unused>` starts one of them (the runner composes);
  * `serve.ts ours|ours-nocache|apollo|hive <supergraph>` starts that gateway.
  * Each prints one JSON line ({ url } or { urls }) once listening, so the runner can connect.
  */
@@ -25,16 +26,18 @@ if (!role || !file) throw new Error('usage: serve.ts <role> <supergraph file>');
 const config = loadConfig({ LOG_LEVEL: 'fatal', GATEWAY_RATE_LIMIT: '1000000000', SUBGRAPH_RATE_LIMIT: '1000000000', ...process.env });
 
 async function startRole(): Promise<Record<string, unknown>> {
+  // Consumers off: the benchmark reads; background ingestion or feedback work would only add noise.
+  const starters = {
+    knowledge: () => startKnowledge(config, 0, { consumeFeedback: false }),
+    operations: () => startOperations(config, 0),
+    search: () => startSearch(config, 0, { consumers: false }),
+  };
   if (role === 'subgraphs') {
-    // Consumers off: the benchmark reads; background ingestion or feedback work would only add noise.
-    const handles = {
-      knowledge: await startKnowledge(config, 0, { consumeFeedback: false }),
-      operations: await startOperations(config, 0),
-      search: await startSearch(config, 0, { consumers: false }),
-    };
+    const handles = { knowledge: await starters.knowledge(), operations: await starters.operations(), search: await starters.search() };
     await writeFile(file as string, composeSupergraph(Object.entries(handles).map(([name, handle]) => ({ name, url: handle.url, sdl: subgraphSdl[name as keyof typeof subgraphSdl] }))));
     return { urls: Object.fromEntries(Object.entries(handles).map(([name, handle]) => [name, handle.url])) };
   }
+  if (role !== undefined && role in starters) return { url: (await starters[role as keyof typeof starters]()).url };
   if (role === 'ours' || role === 'ours-nocache') {
     const handle = await startGateway(config, {
       port: 0,

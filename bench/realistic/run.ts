@@ -11,8 +11,7 @@ import { generateSeedGraph } from '../../subgraphs/knowledge/seed/generate.js';
 import { markChunksChanged } from '../../subgraphs/search/store/passage-memo.js';
 import { createCollectionNames } from '../../subgraphs/search/store/qdrant.js';
 import { prepareBenchConfig } from '../operations/bench-database.js';
-import { createBenchProcesses } from '../gateway/bench-processes.js';
-import type { SubgraphUrls } from '../gateway/cross-store.js';
+import { createBenchProcesses, type SubgraphLayout } from '../gateway/bench-processes.js';
 import { createPost } from '../gateway/load.js';
 import { cacheMessageVectors, prepareDataset } from './dataset.js';
 import { createCpuMeter, treeCpuMs, processCpuMs } from './process-cpu.js';
@@ -20,7 +19,7 @@ import { runRealisticLoad, type RealisticResult } from './realistic-load.js';
 import { createTraffic, type Caller } from './traffic.js';
 
 /**
- * `npm run bench:realistic [-- --duration 20 --clients 50 --gateways ours,ours-nocache,apollo,hive]`:
+ * `npm run bench:realistic [-- --duration 20 --clients 50 --gateways ours,ours-nocache,apollo,hive --layout per-subgraph|one-process]`:
  * traffic as clinicians and patients make it, where a response cache rarely helps. 10,000 sessions
  * (200,000 messages, 50,000 feedback) of the 40 demo patients, 100,000 chunk points, the demo
  * knowledge graph (`npm start` once first). 50 closed-loop clients, each a different caller: half
@@ -41,6 +40,7 @@ const { values } = parseArgs({
     'write-share': { type: 'string', default: '0.05' },
     skew: { type: 'string', default: '1' },
     gateways: { type: 'string', default: 'ours,ours-nocache,apollo,hive' },
+    layout: { type: 'string', default: 'per-subgraph' },
   },
 });
 const clients = Number(values.clients);
@@ -84,8 +84,19 @@ const hitRatio = (before: Lookups, after: Lookups): number | undefined => {
 
 async function main(): Promise<void> {
   const file = join(await mkdtemp(join(tmpdir(), 'realistic-bench-')), 'supergraph.graphql');
-  const { child: subgraphs, info: { urls: subgraphUrls } } = await processes.start('subgraphs', file, env);
+  const layout = values.layout as SubgraphLayout;
+  if (layout !== 'per-subgraph' && layout !== 'one-process') throw new Error(`--layout is per-subgraph (as npm start runs them) or one-process, not ${layout}`);
+  const { urls: subgraphUrls, children: subgraphChildren } = await processes.startSubgraphs(file, layout, env);
   const redis = createRedis(config.redis.url, 'bench-realistic');
+  // a subgraph process that dies would leave the clients waiting on a gateway that waits on it
+  let finished = false;
+  for (const [name, child] of Object.entries(subgraphChildren)) {
+    child.once('exit', (code, signal) => {
+      if (finished) return;
+      console.error(`bench: the ${name} process exited (code ${code}, signal ${signal}); stopping`);
+      process.exit(1);
+    });
+  }
   const sessions = await prepareDataset(config);
   await cacheMessageVectors(config);
   const seed = generateSeedGraph(1);
@@ -97,7 +108,7 @@ async function main(): Promise<void> {
   console.log(`${clients} clients (${Math.floor(clients / 2)} patient streams over ${traffic.patientIds.length} patients, ${clients - Math.floor(clients / 2)} clinicians), ${values.duration} s each after ${values.warmup} s warm-up, ${Number(values['write-share']) * 100} % writes, Zipf ${values.skew}`);
 
   const rows: Row[] = [];
-  const searchUrl = (subgraphUrls as SubgraphUrls).search;
+  const searchUrl = subgraphUrls.search;
   const passageSeries = 'search_cache_lookups_total{cache="passages",';
   for (const role of gatewayRoles) {
     const { child: gateway, info } = await processes.start(role, file, env);
@@ -107,7 +118,8 @@ async function main(): Promise<void> {
       if (leader === undefined) throw new Error(`${store} is not running from this stack (no pid file): start it with npm run stack:up`);
       return [store, () => treeCpuMs(leader)];
     }));
-    const meter = createCpuMeter({ gateway: () => processCpuMs(gateway.pid as number), subgraphs: () => processCpuMs(subgraphs.pid as number), ...storeCounters });
+    const subgraphCounters = Object.fromEntries(Object.entries(subgraphChildren).map(([name, child]) => [name, () => processCpuMs(child.pid as number)]));
+    const meter = createCpuMeter({ gateway: () => processCpuMs(gateway.pid as number), ...subgraphCounters, ...storeCounters });
     // every gateway starts with nothing remembered, so none profits from the one before it
     await markChunksChanged(redis, createCollectionNames(config.qdrant.collectionPrefix).chunks);
     const { post, close } = createPost({}, clients);
@@ -139,6 +151,7 @@ async function main(): Promise<void> {
     console.log(`  ${role}: ${result.rps.toFixed(1)} RPS, p95 ${result.p95.toFixed(1)} ms, ${result.errors} errors`);
   }
   redis.disconnect();
+  finished = true;
   printRows(rows);
 }
 
