@@ -107,18 +107,18 @@ async function main(): Promise<void> {
   for (let index = 0; index < clients; index += 1) tokens.set(`bench-clinician-${index}`, `Bearer ${await signDevToken(config.auth, { sub: `bench-clinician-${index}`, role: 'clinician' })}`);
   console.log(`${clients} clients (${Math.floor(clients / 2)} patient streams over ${traffic.patientIds.length} patients, ${clients - Math.floor(clients / 2)} clinicians), ${values.duration} s each after ${values.warmup} s warm-up, ${Number(values['write-share']) * 100} % writes, Zipf ${values.skew}`);
 
+  const storeCounters = Object.fromEntries(stores.map((store) => {
+    const leader = readPid(storeDir(config, store));
+    if (leader === undefined) throw new Error(`${store} is not running from this stack (no pid file): start it with npm run stack:up`);
+    return [store, () => treeCpuMs(leader)];
+  }));
+  const subgraphCounters = Object.fromEntries(Object.entries(subgraphChildren).map(([name, child]) => [name, () => processCpuMs(child.pid as number)]));
   const rows: Row[] = [];
   const searchUrl = subgraphUrls.search;
   const passageSeries = 'search_cache_lookups_total{cache="passages",';
   for (const role of gatewayRoles) {
     const { child: gateway, info } = await processes.start(role, file, env);
     const url = info.url as string;
-    const storeCounters = Object.fromEntries(stores.map((store) => {
-      const leader = readPid(storeDir(config, store));
-      if (leader === undefined) throw new Error(`${store} is not running from this stack (no pid file): start it with npm run stack:up`);
-      return [store, () => treeCpuMs(leader)];
-    }));
-    const subgraphCounters = Object.fromEntries(Object.entries(subgraphChildren).map(([name, child]) => [name, () => processCpuMs(child.pid as number)]));
     const meter = createCpuMeter({ gateway: () => processCpuMs(gateway.pid as number), ...subgraphCounters, ...storeCounters });
     // every gateway starts with nothing remembered, so none profits from the one before it
     await markChunksChanged(redis, createCollectionNames(config.qdrant.collectionPrefix).chunks);
