@@ -41,15 +41,20 @@ export function createBenchProcesses() {
      * their supergraph written to `file`.
      */
     async startSubgraphs(file: string, layout: SubgraphLayout, env: Record<string, string> = {}): Promise<{ urls: SubgraphUrls; children: Record<string, ChildProcess> }> {
+      const names = ['knowledge', 'operations', 'search'] as const;
+      let urls: SubgraphUrls;
+      let children: Record<string, ChildProcess>;
       if (layout === 'one-process') {
         const { child, info } = await this.start('subgraphs', file, env);
-        return { urls: info.urls as SubgraphUrls, children: { subgraphs: child } };
+        urls = info.urls as SubgraphUrls;
+        children = { subgraphs: child };
+      } else {
+        const started = await Promise.all(names.map((name) => this.start(name, file, env)));
+        urls = Object.fromEntries(names.map((name, index) => [name, started[index]?.info.url as string])) as SubgraphUrls;
+        children = Object.fromEntries(names.map((name, index) => [name, started[index]?.child as ChildProcess]));
       }
-      const names = ['knowledge', 'operations', 'search'] as const;
-      const started = await Promise.all(names.map((name) => this.start(name, file, env)));
-      const urls = Object.fromEntries(names.map((name, index) => [name, started[index]?.info.url as string])) as SubgraphUrls;
       await writeFile(file, composeSupergraph(names.map((name) => ({ name, url: urls[name], sdl: subgraphSdl[name] }))));
-      return { urls, children: Object.fromEntries(names.map((name, index) => [name, started[index]?.child as ChildProcess])) };
+      return { urls, children };
     },
     stopAll(): void {
       for (const child of children) child.kill('SIGTERM');

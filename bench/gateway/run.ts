@@ -94,8 +94,7 @@ async function main(): Promise<void> {
   const file = join(await mkdtemp(join(tmpdir(), 'gateway-bench-')), 'supergraph.graphql');
   const token = await signDevToken(config.auth, { sub: 'bench-clinician', role: 'clinician' });
   const headers = { authorization: `Bearer ${token}` };
-  const { info } = await processes.start('subgraphs', file);
-  const urls = info.urls as SubgraphUrls;
+  const { urls } = await processes.startSubgraphs(file, 'one-process');
   const sessionId = await chooseSession(urls, headers);
   console.log(`${options.clients} clients, ${options.durationMs / 1000} s each after ${options.warmupMs / 1000} s warm-up`);
 

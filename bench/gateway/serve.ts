@@ -1,22 +1,20 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { loadConfig } from '../../lib/config.js';
 import { serveGraphQL } from '../../lib/http-server.js';
-import { composeSupergraph } from '../../gateway/compose.js';
 import { startGateway } from '../../gateway/server.js';
 import { startKnowledge } from '../../subgraphs/knowledge/server.js';
 import { startOperations } from '../../subgraphs/operations/server.js';
 import { startSearch } from '../../subgraphs/search/server.js';
-import { subgraphSdl } from '../../subgraphs/sdl.js';
 
 /**
- * One benchmark process: `serve.ts subgraphs <supergraph-out>` starts the three real subgraphs
- * (port 0, over the running stores and the data `npm start` seeded) and writes their supergraph;
- * `serve.ts knowledge|operations|search <unused>` starts one of them (the runner composes);
+ * One benchmark process: `serve.ts subgraphs <unused>` starts the three real subgraphs (port 0,
+ * over the running stores and the data `npm start` seeded), `serve.ts knowledge|operations|search
+ * <unused>` one of them (bench-processes composes their supergraph);
  * `serve.ts ours|ours-nocache|apollo|hive <supergraph>` starts that gateway.
  * Each prints one JSON line ({ url } or { urls }) once listening, so the runner can connect.
  */
@@ -34,7 +32,6 @@ async function startRole(): Promise<Record<string, unknown>> {
   };
   if (role === 'subgraphs') {
     const handles = { knowledge: await starters.knowledge(), operations: await starters.operations(), search: await starters.search() };
-    await writeFile(file as string, composeSupergraph(Object.entries(handles).map(([name, handle]) => ({ name, url: handle.url, sdl: subgraphSdl[name as keyof typeof subgraphSdl] }))));
     return { urls: Object.fromEntries(Object.entries(handles).map(([name, handle]) => [name, handle.url])) };
   }
   if (role !== undefined && role in starters) return { url: (await starters[role as keyof typeof starters]()).url };

@@ -72,7 +72,7 @@ async function gatewayMemory(gateway: ChildProcess, gatewayUrl: string): Promise
 
 async function main(): Promise<void> {
   const file = join(await mkdtemp(join(tmpdir(), 'subscriptions-bench-')), 'supergraph.graphql');
-  await processes.start('subgraphs', file, env);
+  await processes.startSubgraphs(file, 'one-process', env);
   const { child: gateway, info } = await processes.start('ours', file, env, ['--expose-gc']);
   const gatewayUrl = info.url as string;
   const service = await sign('bench-subs-service', 'service');

@@ -23,7 +23,11 @@ const embeddingUnavailable = (error: unknown) =>
  * the others are embedded and searched.
  */
 export function createLoaders(services: SearchServices) {
-  const queryVector = new DataLoader<string, number[]>((texts) => services.queryEmbedder.embedQueries(texts).catch((error: unknown) => Promise.reject(embeddingUnavailable(error))));
+  const queryVector = new DataLoader<string, number[]>((texts) =>
+    services.queryEmbedder.embedQueries(texts).catch((error: unknown) => {
+      throw embeddingUnavailable(error);
+    }),
+  );
   const searchPassages = async (queries: readonly PassageQuery[]): Promise<ScoredChunk[][]> => {
     const vectors = await Promise.all(queries.map(({ text }) => queryVector.load(text)));
     const results = await services.chunks.searchMany(
