@@ -60,7 +60,9 @@ export async function openMigrationToolkit(config: Config): Promise<MigrationToo
       chunks: createChunkStore(qdrant, names.chunks, () => markChunksChanged(redis, names.chunks)),
       entities: createEntityStore(qdrant, names.entities),
       embedder,
-      ensureCollections: () => ensureCollections(qdrant, names, embedder.dimension, embedder.model),
+      ensureCollections: async () => {
+        if (await ensureCollections(qdrant, names, embedder.dimension, embedder.model)) await markChunksChanged(redis, names.chunks);
+      },
     },
     close: async () => {
       await Promise.all([pool.end(), legacy.close(), concepts.close(), redis.quit()]);

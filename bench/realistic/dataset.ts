@@ -7,6 +7,7 @@ import { generateSeedGraph } from '../../subgraphs/knowledge/seed/generate.js';
 import { normalizeQuery, queryCacheKey } from '../../subgraphs/search/embedder/query-embedder.js';
 import { createChunkStore } from '../../subgraphs/search/store/chunk-store.js';
 import { createCollectionNames, createQdrantClient } from '../../subgraphs/search/store/qdrant.js';
+import { markChunksChanged } from '../../subgraphs/search/store/passage-memo.js';
 import { maxQueryChars } from '../../subgraphs/search/validation.js';
 import { countDataset, loadDataset, volumes } from '../operations/dataset.js';
 import { benchDocumentId, createUnitVector, fillChunkPoints } from '../search/chunk-points.js';
@@ -59,8 +60,16 @@ async function fillChunks(config: Config, entityIds: readonly string[]): Promise
   const qdrant = createQdrantClient(config.qdrant, 120_000);
   const collection = createCollectionNames(config.qdrant.collectionPrefix).chunks;
   const present = (await qdrant.count(collection, { exact: true })).count;
-  if (present < chunkPoints) await fillChunkPoints(createChunkStore(qdrant, collection), { from: present, total: chunkPoints, dimension: useModel.dimension, entityIds });
-  else console.log(`bench: ${present} chunk points already present`);
+  if (present >= chunkPoints) {
+    console.log(`bench: ${present} chunk points already present`);
+    return;
+  }
+  const redis = createRedis(config.redis.url, 'bench-realistic');
+  try {
+    await fillChunkPoints(createChunkStore(qdrant, collection, () => markChunksChanged(redis, collection)), { from: present, total: chunkPoints, dimension: useModel.dimension, entityIds });
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function readSessions(client: pg.PoolClient): Promise<BenchSession[]> {

@@ -48,6 +48,8 @@ export interface LoadOptions {
   authorization(caller: Caller): string;
   /** An entity id posted messages mention. */
   mention: string;
+  /** Where the posted texts' serial numbers start: each gateway posts texts no other posted (no vector or passages of them are remembered). */
+  firstSerial: number;
   /** Called when measuring starts and when it ends, by the clock (CPU and cache readings). */
   onMeasureStart(): void;
   onMeasureEnd(): void;
@@ -64,7 +66,7 @@ export async function runRealisticLoad(url: string, post: Post, options: LoadOpt
   let writes = 0;
   let errors = 0;
   let firstError: unknown;
-  let serial = 0;
+  let serial = options.firstSerial;
   const measureFrom = performance.now() + options.warmupMs;
   const measureUntil = measureFrom + options.durationMs;
   let measuring = false;

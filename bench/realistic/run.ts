@@ -17,9 +17,10 @@ import { cacheMessageVectors, prepareDataset } from './dataset.js';
 import { createCpuMeter, treeCpuMs, processCpuMs } from './process-cpu.js';
 import { runRealisticLoad, type RealisticResult } from './realistic-load.js';
 import { createTraffic, type Caller } from './traffic.js';
+import { warmPassageMemo } from './warm-passages.js';
 
 /**
- * `npm run bench:realistic [-- --duration 20 --clients 50 --gateways ours,ours-nocache,apollo,hive --layout per-subgraph|one-process]`:
+ * `npm run bench:realistic [-- --duration 20 --clients 50 --gateways ours,ours-nocache,apollo,hive --layout per-subgraph|one-process --passages warm|cold --stores-warmup 30]`:
  * traffic as clinicians and patients make it, where a response cache rarely helps. 10,000 sessions
  * (200,000 messages, 50,000 feedback) of the 40 demo patients, 100,000 chunk points, the demo
  * knowledge graph (`npm start` once first). 50 closed-loop clients, each a different caller: half
@@ -28,19 +29,24 @@ import { createTraffic, type Caller } from './traffic.js';
  * (postMessage, submitFeedback), which invalidates what they change. Reads are the cross-store
  * query (session, messages, mentioned entities, supporting passages, the patient's allergies).
  * For each gateway over the same subgraphs, in one run: RPS, p50/p95/p99, errors, the hit ratios
- * of the response cache and of the search subgraph's passage memo (emptied before each gateway),
- * and CPU milliseconds per request of every process (gateway, subgraphs, Neo4j, PostgreSQL,
- * Qdrant, Redis).
+ * of the response cache and of the search subgraph's passage memo, and CPU milliseconds per
+ * request of every process (gateway, subgraphs, Neo4j, PostgreSQL, Qdrant, Redis). The passage
+ * memo holds the existing messages' passages before any gateway runs (`--passages warm`, as in a
+ * deployment that has served its sessions: warm-passages.ts), or is emptied before each gateway
+ * (`--passages cold`, as right after a document was ingested).
  */
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '5' },
+    // traffic before the first gateway's run, unmeasured: the stores' JIT and query plans warm up once
+    'stores-warmup': { type: 'string', default: '30' },
     clients: { type: 'string', default: '50' },
     'write-share': { type: 'string', default: '0.05' },
     skew: { type: 'string', default: '1' },
     gateways: { type: 'string', default: 'ours,ours-nocache,apollo,hive' },
     layout: { type: 'string', default: 'per-subgraph' },
+    passages: { type: 'string', default: 'warm' },
   },
 });
 const clients = Number(values.clients);
@@ -86,6 +92,7 @@ async function main(): Promise<void> {
   const file = join(await mkdtemp(join(tmpdir(), 'realistic-bench-')), 'supergraph.graphql');
   const layout = values.layout as SubgraphLayout;
   if (layout !== 'per-subgraph' && layout !== 'one-process') throw new Error(`--layout is per-subgraph (as npm start runs them) or one-process, not ${layout}`);
+  if (values.passages !== 'warm' && values.passages !== 'cold') throw new Error(`--passages is warm or cold, not ${values.passages}`);
   const { urls: subgraphUrls, children: subgraphChildren } = await processes.startSubgraphs(file, layout, env);
   const redis = createRedis(config.redis.url, 'bench-realistic');
   // a subgraph process that dies would leave the clients waiting on a gateway that waits on it
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
   }
   const sessions = await prepareDataset(config);
   await cacheMessageVectors(config);
+  if (values.passages === 'warm') await warmPassageMemo(config, subgraphUrls.search);
   const seed = generateSeedGraph(1);
   const traffic = createTraffic(sessions, { patientClients: Math.floor(clients / 2), readsPerVisit: 3, writeShare: Number(values['write-share']), skew: Number(values.skew) }, createRandom(11));
   const tokens = new Map<string, string>();
@@ -116,25 +124,27 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const searchUrl = subgraphUrls.search;
   const passageSeries = 'search_cache_lookups_total{cache="passages",';
-  for (const role of gatewayRoles) {
+  for (const [gatewayIndex, role] of gatewayRoles.entries()) {
     const { child: gateway, info } = await processes.start(role, file, env);
     const url = info.url as string;
     const meter = createCpuMeter({ gateway: () => processCpuMs(gateway.pid as number), ...subgraphCounters, ...storeCounters });
-    // every gateway starts with nothing remembered, so none profits from the one before it
-    await markChunksChanged(redis, createCollectionNames(config.qdrant.collectionPrefix).chunks);
     const { post, close } = createPost({}, clients);
+    const load = { clients, steps: (index: number) => traffic.client(index), authorization, mention: seed.entities[0]?.id as string };
+    if (gatewayIndex === 0 && Number(values['stores-warmup']) > 0) {
+      const noReading = () => undefined;
+      await runRealisticLoad(url, post, { ...load, warmupMs: Number(values['stores-warmup']) * 1000, durationMs: 0, firstSerial: gatewayRoles.length * 1_000_000, onMeasureStart: noReading, onMeasureEnd: noReading });
+    }
+    if (values.passages === 'cold') await markChunksChanged(redis, createCollectionNames(config.qdrant.collectionPrefix).chunks);
     const none: Lookups = { hit: 0, miss: 0 };
     const readCaches = (): Promise<[Lookups, Lookups]> => Promise.all([role === 'ours' ? cacheLookups(url, 'gateway_response_cache_lookups_total{') : none, cacheLookups(searchUrl, passageSeries)]);
     const readings = { start: Promise.resolve<[Lookups, Lookups]>([none, none]), end: Promise.resolve<[Lookups, Lookups]>([none, none]) };
     let before: Record<string, number> = {};
     let cpuMs: Record<string, number> = {};
     const result = await runRealisticLoad(url, post, {
-      clients,
+      ...load,
       warmupMs: Number(values.warmup) * 1000,
       durationMs: Number(values.duration) * 1000,
-      steps: (index) => traffic.client(index),
-      authorization,
-      mention: seed.entities[0]?.id as string,
+      firstSerial: gatewayIndex * 1_000_000,
       onMeasureStart: () => {
         before = meter.take();
         readings.start = readCaches();

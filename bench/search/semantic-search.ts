@@ -7,6 +7,7 @@ import { queryCacheKey } from '../../subgraphs/search/embedder/query-embedder.js
 import { createUseEmbedder } from '../../subgraphs/search/embedder/use-embedder.js';
 import { startSearch } from '../../subgraphs/search/server.js';
 import { createChunkStore } from '../../subgraphs/search/store/chunk-store.js';
+import { markChunksChanged } from '../../subgraphs/search/store/passage-memo.js';
 import { startGateway } from '../../gateway/server.js';
 import { createCollectionNames, createQdrantClient } from '../../subgraphs/search/store/qdrant.js';
 import { fillChunkPoints } from './chunk-points.js';
@@ -36,8 +37,9 @@ const embedder = createUseEmbedder();
 const service = await startSearch(config, 0, { embedder, consumers: false });
 const gateway = await startGateway(config, { settings: { responseCache: false, subgraphUrls: { search: service.url } }, redisPrefix: 'bench-search-gw:' });
 const qdrant = createQdrantClient(config.qdrant, 120_000);
-const chunks = createChunkStore(qdrant, createCollectionNames(config.qdrant.collectionPrefix).chunks);
 const redis = createRedis(config.redis.url, 'bench-search');
+const chunkCollection = createCollectionNames(config.qdrant.collectionPrefix).chunks;
+const chunks = createChunkStore(qdrant, chunkCollection, () => markChunksChanged(redis, chunkCollection));
 
 try {
   const present = (await qdrant.count(createCollectionNames(config.qdrant.collectionPrefix).chunks, { exact: true })).count;

@@ -51,10 +51,8 @@ export async function startSearch(config: Config, port = config.ports.search, op
     const entities = createEntityStore(qdrant, names.entities);
     const queryLog = createQueryLog({ store: createQueryLogStore(qdrant, names.queries), model: embedder.model, logger, redis, retentionDays: config.search.queryLogRetentionDays, lockKey: `${config.eventStreamPrefix}:lock:search:query-log-purge` });
     const passageMemo = createPassageMemo({ redis, collection: names.chunks, logger, lookups: cacheLookupCounter(storeMetrics, 'passages') });
-    // the collections may have been made anew or changed while this process was not looking: remembered passages go stale
     const guard = createCollectionGuard(async () => {
-      await ensureCollections(qdrant, names, embedder.dimension, embedder.model, (line) => logger.info(line));
-      await passageMemo.chunksChanged();
+      if (await ensureCollections(qdrant, names, embedder.dimension, embedder.model, (line) => logger.info(line))) await passageMemo.chunksChanged();
     });
     const services: SearchServices = {
       chunks: createChunkStore(qdrant, names.chunks, () => passageMemo.chunksChanged()),

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { chunkPointId } from '../../subgraphs/search/point-id.js';
 import { chunkCollectionConfig } from '../../subgraphs/search/store/chunk-collection-upgrade.js';
-import { createChunkStore, lexicalVectorName, type ChunkPoint } from '../../subgraphs/search/store/chunk-store.js';
+import { createChunkStore, lexicalVectorName, unannounced, type ChunkPoint } from '../../subgraphs/search/store/chunk-store.js';
 import { ensureCollections } from '../../subgraphs/search/store/collections.js';
 import { createCollectionNames, createQdrantClient } from '../../subgraphs/search/store/qdrant.js';
 import { createTestConfig } from './support/search-env.js';
@@ -38,29 +38,30 @@ describe('chunk collection upgrade', () => {
   it('gives every point of an old collection its lexical vector and template key, dense vectors and payloads kept', async () => {
     await qdrant.createCollection(names.chunks, { vectors: { size: 512, distance: 'Cosine' } });
     const points = Array.from({ length: 300 }, (_, index) => oldPoint(index));
-    await createChunkStore(qdrant, names.chunks).upsert(points, 100);
+    await createChunkStore(qdrant, names.chunks, unannounced).upsert(points, 100);
 
-    await ensureCollections(qdrant, names, 512, 'use');
+    // the points changed: the search subgraph makes remembered passages stale on this answer
+    expect(await ensureCollections(qdrant, names, 512, 'use')).toBe(true);
 
     expect(await collectionState()).toEqual({ lexical: true, count: 300, copyLeft: false });
-    const [first] = await createChunkStore(qdrant, names.chunks).retrieve([points[0]!.id], true);
+    const [first] = await createChunkStore(qdrant, names.chunks, unannounced).retrieve([points[0]!.id], true);
     expect(first?.payload).toMatchObject(points[0]!.payload);
     expect(first?.payload.template_key).toMatch(/^[0-9a-f]{24}$/);
     // cosine collections store vectors normalised: the direction is what must survive
     const cosine = (a: number[], b: number[]) => a.reduce((sum, value, index) => sum + value * (b[index] as number), 0) / (Math.hypot(...a) * Math.hypot(...b));
     expect(cosine(first?.vector ?? [], points[0]!.vector!)).toBeCloseTo(1, 5);
     expect(first?.lexical?.indices.length).toBeGreaterThan(0);
-    // a second start finds nothing to do
-    await ensureCollections(qdrant, names, 512, 'use');
+    // a second start finds nothing to do, and keeps what was remembered
+    expect(await ensureCollections(qdrant, names, 512, 'use')).toBe(false);
     expect(await collectionState()).toEqual({ lexical: true, count: 300, copyLeft: false });
   });
 
   it('finishes an upgrade that stopped after the original was made again, from the copy', async () => {
     await qdrant.deleteCollection(names.chunks);
     await qdrant.createCollection(copyName, chunkCollectionConfig(512));
-    await createChunkStore(qdrant, copyName).upsert(Array.from({ length: 50 }, (_, index) => oldPoint(index)), 50);
+    await createChunkStore(qdrant, copyName, unannounced).upsert(Array.from({ length: 50 }, (_, index) => oldPoint(index)), 50);
     // the original was deleted and not made again: the next start makes it and refills it
-    await ensureCollections(qdrant, names, 512, 'use');
+    expect(await ensureCollections(qdrant, names, 512, 'use')).toBe(true);
     expect(await collectionState()).toEqual({ lexical: true, count: 50, copyLeft: false });
   });
 });

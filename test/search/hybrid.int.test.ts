@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { termIndex } from '../../subgraphs/search/lexical/lexical-vector.js';
 import { chunkPointId } from '../../subgraphs/search/point-id.js';
-import { createChunkStore, type ChunkStore } from '../../subgraphs/search/store/chunk-store.js';
+import { createChunkStore, unannounced, type ChunkStore } from '../../subgraphs/search/store/chunk-store.js';
 import { createEntityStore } from '../../subgraphs/search/store/entity-store.js';
 import { createCollectionNames, createQdrantClient } from '../../subgraphs/search/store/qdrant.js';
 import { createTestConfig, ingestViaEvent, publishEntity, startSearchEnv, waitFor, type SearchEnv } from './support/search-env.js';
@@ -72,7 +72,7 @@ async function passagesOf(message: { content: string; mentions: { id: string }[]
 
 beforeAll(async () => {
   env = await startSearchEnv(createTestConfig());
-  chunks = createChunkStore(createQdrantClient(env.config.qdrant), createCollectionNames(env.config.qdrant.collectionPrefix).chunks);
+  chunks = createChunkStore(createQdrantClient(env.config.qdrant), createCollectionNames(env.config.qdrant.collectionPrefix).chunks, unannounced);
   await publishEntity(env, { id: 'test:quarnitis', name: 'Quarnitis', type: 'DISEASE', layer: 'SEMANTIC' });
   const entities = createEntityStore(createQdrantClient(env.config.qdrant), createCollectionNames(env.config.qdrant.collectionPrefix).entities);
   await waitFor(async () => (await entities.retrieve(['test:quarnitis'])).length === 1, 'entity sync');

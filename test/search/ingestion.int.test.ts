@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkMarkdown } from '../../subgraphs/search/ingest/chunker.js';
 import { chunkPointId } from '../../subgraphs/search/point-id.js';
-import { createChunkStore } from '../../subgraphs/search/store/chunk-store.js';
+import { createChunkStore, unannounced } from '../../subgraphs/search/store/chunk-store.js';
 import { createEntityStore } from '../../subgraphs/search/store/entity-store.js';
 import { createCollectionNames, createQdrantClient } from '../../subgraphs/search/store/qdrant.js';
 import { startEmbeddingServer, type EmbeddingServer } from './support/embedding-server.js';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   env = await startSearchEnv(config);
   const names = createCollectionNames(config.qdrant.collectionPrefix);
   const qdrant = createQdrantClient(config.qdrant);
-  chunks = createChunkStore(qdrant, names.chunks);
+  chunks = createChunkStore(qdrant, names.chunks, unannounced);
   const entities = createEntityStore(qdrant, names.entities);
   await publishEntity(env, { id: 'ent-mtx', name: 'Methotrexate', type: 'DRUG', layer: 'SEMANTIC' });
   await publishEntity(env, { id: 'ent-ra', name: 'Rheumatoid Arthritis', type: 'DISEASE', layer: 'SEMANTIC' });

@@ -1,6 +1,6 @@
 import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import { withLexical } from '../lexical/chunk-lexical.js';
-import { createChunkStore, lexicalVectorName } from './chunk-store.js';
+import { createChunkStore, lexicalVectorName, unannounced } from './chunk-store.js';
 import { callQdrant } from './qdrant.js';
 
 /**
@@ -23,9 +23,10 @@ async function hasLexicalVector(client: QdrantClient, name: string): Promise<boo
   return Boolean(info.config.params.sparse_vectors?.[lexicalVectorName]);
 }
 
+/** The caller announces the upgraded collection's new points once it is done (ensureCollections' result). */
 async function copyPoints(client: QdrantClient, from: string, to: string): Promise<void> {
-  const target = createChunkStore(client, to);
-  for await (const page of createChunkStore(client, from).scrollAll(256, true)) await target.upsert(page.map(withLexical), 256);
+  const target = createChunkStore(client, to, unannounced);
+  for await (const page of createChunkStore(client, from, unannounced).scrollAll(256, true)) await target.upsert(page.map(withLexical), 256);
 }
 
 /**

@@ -58,11 +58,16 @@ export interface ScoredChunk {
   point: ChunkPoint;
 }
 
+/** For a store that only reads, or fills a collection no passage search reads (a copy): nothing to announce. */
+export const unannounced = async (): Promise<void> => undefined;
+
 /**
- * `changed` runs after every write to the collection (the passage memo's generation); a write
- * whose `changed` fails fails too, so its caller retries it rather than leaving stale results.
+ * `changed` runs after every write to the collection (the passage memo's generation, see
+ * passage-memo.ts); a write whose `changed` fails fails too, so its caller retries it rather than
+ * leaving stale results. It is required: a writer that forgot it would leave the memo serving
+ * passages older than the chunks.
  */
-export function createChunkStore(client: QdrantClient, collection: string, changed: () => Promise<void> = async () => undefined) {
+export function createChunkStore(client: QdrantClient, collection: string, changed: () => Promise<void>) {
   /** A collection not created yet holds no points. */
   async function* scrollPages(filter: Schemas['Filter'] | undefined, pageSize: number, withVector = false): AsyncGenerator<ChunkPoint[]> {
     if (!(await callQdrant(() => client.collectionExists(collection))).exists) return;

@@ -39,11 +39,14 @@ export class DimensionMismatchError extends AppError {
  * lexical sparse vector) and their payload indexes if missing; idempotent, and safe when two
  * processes race. An existing collection of another vector size throws DimensionMismatchError;
  * a chunk collection from before lexical search is upgraded (store/chunk-collection-upgrade.ts).
+ * Returns whether the chunk collection was made anew or upgraded (its points then changed).
  */
-export async function ensureCollections(client: QdrantClient, names: CollectionNames, dimension: number, model: string, log: (line: string) => void = () => undefined): Promise<void> {
+export async function ensureCollections(client: QdrantClient, names: CollectionNames, dimension: number, model: string, log: (line: string) => void = () => undefined): Promise<boolean> {
+  let chunksChanged = false;
   for (const [role, name] of Object.entries(names) as [keyof CollectionNames, string][]) {
     const { exists } = await callQdrant(() => client.collectionExists(name));
     if (!exists) {
+      if (role === 'chunks') chunksChanged = true;
       const config = role === 'chunks' ? chunkCollectionConfig(dimension) : { vectors: { size: dimension, distance: 'Cosine' as const } };
       await callQdrant(() => client.createCollection(name, config)).catch(async (error: unknown) => {
         if (!(await callQdrant(() => client.collectionExists(name))).exists) throw error;
@@ -51,11 +54,12 @@ export async function ensureCollections(client: QdrantClient, names: CollectionN
     }
     const existing = await readVectorSize(client, name);
     if (existing !== dimension) throw new DimensionMismatchError(name, existing, dimension, model);
-    if (role === 'chunks') await upgradeChunkCollection(client, name, dimension, log);
+    if (role === 'chunks' && (await upgradeChunkCollection(client, name, dimension, log))) chunksChanged = true;
     for (const [field, schema] of Object.entries(payloadIndexes[role])) {
       await callQdrant(() => client.createPayloadIndex(name, { field_name: field, field_schema: schema, wait: true }));
     }
   }
+  return chunksChanged;
 }
 
 async function readVectorSize(client: QdrantClient, name: string): Promise<number> {
@@ -70,10 +74,10 @@ async function readVectorSize(client: QdrantClient, name: string): Promise<numbe
  * Remembers a successful `ensureCollections`: a Qdrant outage at start-up does not stop the
  * service (search fields report it until Qdrant is back), a dimension mismatch always does.
  */
-export function createCollectionGuard(ensure: () => Promise<void>): () => Promise<void> {
+export function createCollectionGuard(ensure: () => Promise<unknown>): () => Promise<void> {
   let ready: Promise<void> | undefined;
   return () => {
-    ready ??= ensure().catch((error: unknown) => {
+    ready ??= ensure().then(() => undefined, (error: unknown) => {
       ready = undefined;
       throw error;
     });
