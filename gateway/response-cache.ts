@@ -78,10 +78,21 @@ export async function createResponseCache(deps: {
     for (const [key, entry] of local) if (entry.tags.some((tag) => types.includes(tag))) local.delete(key);
   }
 
-  function remember(key: string, entry: CachedEntry): void {
+  /** `body`: the entry's response as Apollo serializes it, made once for both layers and every hit. */
+  function remember(key: string, entry: CachedEntry, body: string): void {
     if (local.size >= maxLocal) local.delete(local.keys().next().value as string);
     local.set(key, entry);
-    serializedBodies.set(entry.data, serialize({ data: entry.data }));
+    serializedBodies.set(entry.data, body);
+  }
+
+  // In Redis: the entry's expiry and tags as JSON, a newline (which JSON never holds), the body.
+  const toStored = ({ expiresAt, tags }: CachedEntry, body: string) => `${JSON.stringify({ expiresAt, tags })}\n${body}`;
+  function fromStored(value: string): { entry: CachedEntry; body: string } | undefined {
+    const split = value.indexOf('\n');
+    if (split < 0) return undefined; // written in another layout (an older replica): a miss
+    const body = value.slice(split + 1);
+    const { expiresAt, tags } = JSON.parse(value.slice(0, split)) as Omit<CachedEntry, 'data'>;
+    return { entry: { data: (JSON.parse(body) as { data: Record<string, unknown> }).data, expiresAt, tags }, body };
   }
 
   async function lookup(keys: string[]): Promise<CachedEntry | undefined> {
@@ -94,15 +105,16 @@ export async function createResponseCache(deps: {
     const index = stored.findIndex((value) => value !== null);
     const key = keys[index];
     const value = stored[index];
-    if (key === undefined || !value) return undefined;
-    const entry = JSON.parse(value) as CachedEntry;
-    remember(key, entry);
-    return entry;
+    const found = key !== undefined && value ? fromStored(value) : undefined;
+    if (key === undefined || !found) return undefined;
+    remember(key, found.entry, found.body);
+    return found.entry;
   }
 
   async function store(key: string, entry: CachedEntry, maxAge: number): Promise<void> {
-    remember(key, entry);
-    const multi = deps.redis.multi().set(prefix + key, JSON.stringify(entry), 'EX', maxAge);
+    const body = serialize({ data: entry.data });
+    remember(key, entry, body);
+    const multi = deps.redis.multi().set(prefix + key, toStored(entry, body), 'EX', maxAge);
     for (const tag of entry.tags) multi.sadd(`${prefix}tag:${tag}`, key).expire(`${prefix}tag:${tag}`, 86_400);
     await multi.exec();
   }
