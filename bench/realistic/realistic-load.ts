@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile } from '../../lib/percentile.js';
+import { createRandom } from '../../lib/seeded-random.js';
 import { vocabulary } from '../operations/dataset.js';
 import { crossStoreQuery } from '../gateway/cross-store.js';
 import type { Post } from '../gateway/load.js';
@@ -48,6 +50,11 @@ export interface LoadOptions {
   authorization(caller: Caller): string;
   /** An entity id posted messages mention. */
   mention: string;
+  /**
+   * Mean pause of a client between an answer and its next request (exponentially distributed, as
+   * a person reading the answer): 0 sends at once, which measures the most the system serves.
+   */
+  thinkMs: number;
   /** Where the posted texts' serial numbers start: each gateway posts texts no other posted (no vector or passages of them are remembered). */
   firstSerial: number;
   /** Called when measuring starts and when it ends, by the clock (CPU and cache readings). */
@@ -56,7 +63,7 @@ export interface LoadOptions {
 }
 
 /**
- * `clients` closed-loop clients (each sends its next request when the last is answered), all on
+ * `clients` closed-loop clients (each sends its next request when the last is answered and it has thought), all on
  * one keep-alive pool, each request with its caller's token. Only requests started after the
  * warm-up and answered before the end are measured.
  */
@@ -78,6 +85,8 @@ export async function runRealisticLoad(url: string, post: Post, options: LoadOpt
 
   const client = async (index: number) => {
     const steps = options.steps(index);
+    const random = createRandom(1000 + index);
+    const think = () => (options.thinkMs > 0 ? sleep(-Math.log(1 - random.next()) * options.thinkMs) : undefined);
     while (performance.now() < measureUntil) {
       const step = steps.next().value as Step;
       const started = performance.now();
@@ -93,6 +102,7 @@ export async function runRealisticLoad(url: string, post: Post, options: LoadOpt
         if (measuring) errors += 1;
         firstError ??= error;
       }
+      await think();
     }
   };
   await Promise.all(Array.from({ length: options.clients }, (_, index) => client(index)));

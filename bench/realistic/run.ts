@@ -20,7 +20,7 @@ import { createTraffic, type Caller } from './traffic.js';
 import { warmPassageMemo } from './warm-passages.js';
 
 /**
- * `npm run bench:realistic [-- --duration 20 --clients 50 --gateways ours,ours-nocache,apollo,hive --layout per-subgraph|one-process --passages warm|cold --stores-warmup 30]`:
+ * `npm run bench:realistic [-- --duration 20 --clients 50 --gateways ours,ours-nocache,apollo,hive --layout per-subgraph|one-process --passages warm|cold --stores-warmup 30 --think-ms 0]`:
  * traffic as clinicians and patients make it, where a response cache rarely helps. 10,000 sessions
  * (200,000 messages, 50,000 feedback) of the 40 demo patients, 100,000 chunk points, the demo
  * knowledge graph (`npm start` once first). 50 closed-loop clients, each a different caller: half
@@ -47,6 +47,8 @@ const { values } = parseArgs({
     gateways: { type: 'string', default: 'ours,ours-nocache,apollo,hive' },
     layout: { type: 'string', default: 'per-subgraph' },
     passages: { type: 'string', default: 'warm' },
+    // mean pause between an answer and the client's next request: 0 measures the most served, more measures latency at a pace people read at
+    'think-ms': { type: 'string', default: '0' },
   },
 });
 const clients = Number(values.clients);
@@ -113,7 +115,7 @@ async function main(): Promise<void> {
   const authorization = (caller: Caller) => tokens.get(caller.role === 'patient' ? caller.patientId : caller.id) as string;
   for (const patientId of traffic.patientIds) tokens.set(patientId, `Bearer ${await signDevToken(config.auth, { sub: `bench-${patientId}`, role: 'patient', patientId })}`);
   for (let index = 0; index < clients; index += 1) tokens.set(`bench-clinician-${index}`, `Bearer ${await signDevToken(config.auth, { sub: `bench-clinician-${index}`, role: 'clinician' })}`);
-  console.log(`${clients} clients (${Math.floor(clients / 2)} patient streams over ${traffic.patientIds.length} patients, ${clients - Math.floor(clients / 2)} clinicians), ${values.duration} s each after ${values.warmup} s warm-up, ${Number(values['write-share']) * 100} % writes, Zipf ${values.skew}`);
+  console.log(`${clients} clients (${Math.floor(clients / 2)} patient streams over ${traffic.patientIds.length} patients, ${clients - Math.floor(clients / 2)} clinicians), ${values.duration} s each after ${values.warmup} s warm-up, ${Number(values['write-share']) * 100} % writes, Zipf ${values.skew}, ${Number(values['think-ms']) > 0 ? `${values['think-ms']} ms mean think time` : 'no think time'}`);
 
   const storeCounters = Object.fromEntries(stores.map((store) => {
     const leader = readPid(storeDir(config, store));
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
     const load = { clients, steps: (index: number) => traffic.client(index), authorization, mention: seed.entities[0]?.id as string };
     if (gatewayIndex === 0 && Number(values['stores-warmup']) > 0) {
       const noReading = () => undefined;
-      await runRealisticLoad(url, post, { ...load, warmupMs: Number(values['stores-warmup']) * 1000, durationMs: 0, firstSerial: gatewayRoles.length * 1_000_000, onMeasureStart: noReading, onMeasureEnd: noReading });
+      await runRealisticLoad(url, post, { ...load, warmupMs: Number(values['stores-warmup']) * 1000, durationMs: 0, thinkMs: 0, firstSerial: gatewayRoles.length * 1_000_000, onMeasureStart: noReading, onMeasureEnd: noReading });
     }
     if (values.passages === 'cold') await markChunksChanged(redis, createCollectionNames(config.qdrant.collectionPrefix).chunks);
     const none: Lookups = { hit: 0, miss: 0 };
@@ -144,6 +146,7 @@ async function main(): Promise<void> {
       ...load,
       warmupMs: Number(values.warmup) * 1000,
       durationMs: Number(values.duration) * 1000,
+      thinkMs: Number(values['think-ms']),
       firstSerial: gatewayIndex * 1_000_000,
       onMeasureStart: () => {
         before = meter.take();
