@@ -104,6 +104,10 @@ export const envSchema = z.object({
   FEEDBACK_LIMIT_PER_PATIENT_PER_DAY: positiveInt.default(50),
   FEEDBACK_LIMIT_PER_ENTITY_PER_DAY: positiveInt.default(3),
   SEARCH_QUERY_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  /** Where the search subgraph reads a posted message to compute its passages ahead of its first read; default the local operations port. */
+  SEARCH_OPERATIONS_URL: url(['http:', 'https:']).optional(),
+  /** The service-role token it reads them with; unset, it signs one with JWT_SECRET; neither, passages are searched at a message's first read. */
+  SEARCH_SERVICE_TOKEN: z.string().min(1).optional(),
 
   GATEWAY_SUPERGRAPH: z.string().min(1).default('schema/supergraph.graphql'),
   GATEWAY_SUBGRAPH_TIMEOUT_MS: positiveInt.default(5000),

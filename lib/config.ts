@@ -73,6 +73,10 @@ export interface Config {
   search: {
     /** Days a semanticSearch text stays in `query_cache` (0: none is kept). Message contents are never kept. */
     queryLogRetentionDays: number;
+    /** Where a posted message is read from (the operations subgraph), to compute its supporting passages when it is written. */
+    operationsUrl: string;
+    /** The token it is read with (SEARCH_SERVICE_TOKEN); unset, one is signed with JWT_SECRET. */
+    serviceToken: string | undefined;
   };
   gateway: {
     /** Supergraph SDL file served (and watched for hot reload) by the gateway. */
@@ -221,7 +225,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       unauthenticatedPerAddress: env.UNAUTHENTICATED_RATE_LIMIT,
     },
     feedbackLimits: { perPatientPerDay: env.FEEDBACK_LIMIT_PER_PATIENT_PER_DAY, perEntityPerDay: env.FEEDBACK_LIMIT_PER_ENTITY_PER_DAY },
-    search: { queryLogRetentionDays: env.SEARCH_QUERY_LOG_RETENTION_DAYS },
+    search: {
+      queryLogRetentionDays: env.SEARCH_QUERY_LOG_RETENTION_DAYS,
+      operationsUrl: env.SEARCH_OPERATIONS_URL ?? `http://127.0.0.1:${env.OPERATIONS_PORT}/graphql`,
+      serviceToken: env.SEARCH_SERVICE_TOKEN,
+    },
     gateway: {
       supergraphFile: env.GATEWAY_SUPERGRAPH,
       subgraphTimeoutMs: env.GATEWAY_SUBGRAPH_TIMEOUT_MS,

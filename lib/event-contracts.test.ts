@@ -5,7 +5,7 @@ import { eventContracts, streams, type EventType } from './event-contracts.js';
 /** The rows of the events table of docs/federation-contract.md: stream, type, version, producer → consumer, top-level payload fields. */
 function documentedEvents() {
   const text = readFileSync(new URL('../docs/federation-contract.md', import.meta.url), 'utf8');
-  return [...text.matchAll(/^\| `synapse:([^`]+)` \| `([^`]+)` \| (\d+) \| (\w+) → (\w+) \| `\{ (.*?) \}`/gm)].map((match) => ({
+  return [...text.matchAll(/^\| `synapse:([^`]+)` \| `([^`]+)` \| (\d+) \| (\w+) → ([\w, ]+) \| `\{ (.*?) \}`/gm)].map((match) => ({
     stream: match[1],
     type: match[2],
     version: Number(match[3]),
@@ -21,7 +21,7 @@ describe('the event contracts', () => {
       stream: streams[contract.stream],
       type,
       version: contract.version,
-      route: `${contract.producer} → ${contract.consumer}`,
+      route: `${contract.producer} → ${[contract.consumer].flat().join(', ')}`,
       fields: Object.keys(contract.payload.shape).sort(),
     }));
     expect(documentedEvents()).toEqual(declared);

@@ -38,6 +38,7 @@ export const consumerGroups = {
   operations: 'operations',
   searchIngest: 'search-ingest',
   searchEntities: 'search-entities',
+  searchPassages: 'search-passages',
 } as const;
 
 type Service = 'gateway' | 'knowledge' | 'operations' | 'search';
@@ -50,7 +51,7 @@ export interface EventContract {
   stream: StreamKey;
   version: number;
   producer: Service;
-  consumer: Service;
+  consumer: Service | readonly Service[];
   payload: z.ZodObject;
   /**
    * Entries the stream keeps (about: trimmed as it grows), for streams read without a consumer
@@ -138,7 +139,7 @@ export const eventContracts = {
     stream: 'sessions',
     version: 1,
     producer: 'operations',
-    consumer: 'gateway',
+    consumer: ['gateway', 'search'],
     retain: sessionEventsRetained,
     payload: z.object({ messageId: z.string().min(1), sessionId: z.string().min(1), patientId: z.string().min(1), createdAt: z.string() }),
   },

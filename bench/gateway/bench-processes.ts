@@ -49,9 +49,12 @@ export function createBenchProcesses() {
         urls = info.urls as SubgraphUrls;
         children = { subgraphs: child };
       } else {
-        const started = await Promise.all(names.map((name) => this.start(name, file, env)));
-        urls = Object.fromEntries(names.map((name, index) => [name, started[index]?.info.url as string])) as SubgraphUrls;
-        children = Object.fromEntries(names.map((name, index) => [name, started[index]?.child as ChildProcess]));
+        // search reads posted messages from operations: operations first, then the other two
+        const operations = await this.start('operations', file, env);
+        const [knowledge, search] = await Promise.all([this.start('knowledge', file, env), this.start('search', file, { ...env, SEARCH_OPERATIONS_URL: operations.info.url as string })]);
+        const started = { knowledge, operations, search };
+        urls = Object.fromEntries(names.map((name) => [name, started[name].info.url as string])) as SubgraphUrls;
+        children = Object.fromEntries(names.map((name) => [name, started[name].child]));
       }
       await writeFile(file, composeSupergraph(names.map((name) => ({ name, url: urls[name], sdl: subgraphSdl[name] }))));
       return { urls, children };

@@ -24,14 +24,18 @@ if (!role || !file) throw new Error('usage: serve.ts <role> <supergraph file>');
 const config = loadConfig({ LOG_LEVEL: 'fatal', GATEWAY_RATE_LIMIT: '1000000000', SUBGRAPH_RATE_LIMIT: '1000000000', ...process.env });
 
 async function startRole(): Promise<Record<string, unknown>> {
-  // Consumers off: the benchmark reads; background ingestion or feedback work would only add noise.
+  // Knowledge's feedback consumer off: the benchmarks give no feedback it would act on. Search runs
+  // its consumers, as npm start does: computing a posted message's passages is part of what the
+  // post costs (it reads the message from operations at SEARCH_OPERATIONS_URL).
   const starters = {
     knowledge: () => startKnowledge(config, 0, { consumeFeedback: false }),
     operations: () => startOperations(config, 0),
-    search: () => startSearch(config, 0, { consumers: false }),
+    search: (operationsUrl = config.search.operationsUrl) => startSearch({ ...config, search: { ...config.search, operationsUrl } }, 0),
   };
   if (role === 'subgraphs') {
-    const handles = { knowledge: await starters.knowledge(), operations: await starters.operations(), search: await starters.search() };
+    const knowledge = await starters.knowledge();
+    const operations = await starters.operations();
+    const handles = { knowledge, operations, search: await starters.search(operations.url) };
     return { urls: Object.fromEntries(Object.entries(handles).map(([name, handle]) => [name, handle.url])) };
   }
   if (role !== undefined && role in starters) return { url: (await starters[role as keyof typeof starters]()).url };

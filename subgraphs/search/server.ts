@@ -6,6 +6,7 @@ import type { ServiceHandle } from '../../lib/http-server.js';
 import { cacheLookupCounter } from '../../lib/cache-metrics.js';
 import { createRedis, instrumentRedis } from '../../lib/redis.js';
 import { startSubgraph } from '../../lib/subgraph/start-subgraph.js';
+import { createServiceTokenSource } from '../../lib/service-token.js';
 import { subgraphSdl } from '../sdl.js';
 import type { SearchContext } from './context.js';
 import { createEmbedder } from './embedder/create-embedder.js';
@@ -14,7 +15,8 @@ import { createQueryEmbedder } from './embedder/query-embedder.js';
 import { createQueryLog } from './embedder/query-log.js';
 import { startEntitySync } from './ingest/entity-sync.js';
 import { startIngestConsumer } from './ingest/ingest-consumer.js';
-import { createLoaders } from './loaders.js';
+import { createPostedMessageReader, startPostedMessagePassages } from './ingest/posted-message-passages.js';
+import { createLoaders, type PassageQuery } from './loaders.js';
 import { fieldErrorsPlugin } from './resolvers/guard-field.js';
 import { createQueryEntityLinker } from './query-entities.js';
 import { resolvers } from './resolvers/index.js';
@@ -96,6 +98,18 @@ export async function startSearch(config: Config, port = config.ports.search, op
           const deps = { chunks: services.chunks, entities: services.entities, embedder, ensureCollections: guard };
           consumers.push(await startIngestConsumer({ redis, streamPrefix, deps, logger, consumer, metrics: storeMetrics, ...(blockMs ? { blockMs } : {}) }));
           consumers.push(await startEntitySync({ redis, streamPrefix, consumer, deps, logger, metrics: storeMetrics, ...(blockMs ? { blockMs } : {}) }));
+          const serviceToken = createServiceTokenSource(config.auth, config.search.serviceToken, 'service:search-passages');
+          if (serviceToken) {
+            const searchPassages = async (queries: readonly PassageQuery[]) => {
+              await guard();
+              const loaders = createLoaders(services);
+              await Promise.all(queries.map((query) => loaders.passages.load(query)));
+            };
+            const readMessages = createPostedMessageReader(config.search.operationsUrl, serviceToken);
+            consumers.push(await startPostedMessagePassages({ redis, streamPrefix, consumer, readMessages, searchPassages, logger, metrics: storeMetrics, ...(blockMs ? { blockMs } : {}) }));
+          } else {
+            logger.warn('no service token (SEARCH_SERVICE_TOKEN, or JWT_SECRET to sign one): posted messages get their passages at their first read');
+          }
         }
         const stopPurge = queryLog.schedulePurge();
         return async () => {

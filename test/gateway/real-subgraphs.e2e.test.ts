@@ -3,6 +3,12 @@ import type { ServiceHandle } from '../../lib/http-server.js';
 import { postGraphQL } from './support.js';
 import { crossStoreQuery } from '../../bench/gateway/cross-store.js';
 import { startCrohnSession, startRealWorld, type RealWorld } from './real-world.js';
+import { Redis } from 'ioredis';
+import { createLogger } from '../../lib/logger.js';
+import { defaultSupportingPassages, supportingPassagesQuery } from '../../subgraphs/search/message-passage-query.js';
+import { createPassageMemo } from '../../subgraphs/search/store/passage-memo.js';
+import { createCollectionNames } from '../../subgraphs/search/store/qdrant.js';
+import { waitFor } from '../search/support/search-env.js';
 
 const treatment = ['# Infliximab in Crohn disease', 'Infliximab, an anti-TNF antibody, induces and maintains remission in moderate to severe Crohn disease; trough levels guide dosing every 8 weeks.'];
 const allergy = ['# Penicillin allergy', 'Patients with a penicillin allergy report hives or anaphylaxis; skin testing clarifies whether beta-lactams are safe.'];
@@ -20,6 +26,7 @@ describe('gateway over the real subgraphs', () => {
   let world: RealWorld;
   let gateway: ServiceHandle;
   let sessionId = '';
+  let redis: Redis;
   let document = { id: '', title: '', compositeScore: Number.NaN };
 
   /** Ingests through operations' ingestDocument; the search consumer indexes it into this world's collections. */
@@ -47,11 +54,21 @@ describe('gateway over the real subgraphs', () => {
 
   beforeAll(async () => {
     world = await startRealWorld({ ingest: true });
+    redis = new Redis(world.config.redis.url);
     gateway = await world.startGateway({ settings: { responseCache: false } });
     sessionId = await startCrohnSession(world, gateway.url);
     await ingestKnownDocument();
   }, 120_000);
-  afterAll(() => world?.stop());
+  afterAll(async () => {
+    redis?.disconnect();
+    await world?.stop();
+  });
+
+  /** Passage searches the search subgraph answered from its memo so far. */
+  async function passageMemoHits(): Promise<number> {
+    const metrics = await (await fetch(world.subgraphUrls.search.replace(/\/graphql$/, '/metrics'))).text();
+    return Number(metrics.split('\n').find((line) => line.startsWith('search_cache_lookups_total{cache="passages",result="hit"}'))?.split(' ')[1] ?? 0);
+  }
 
   it('answers the cross-store session query in one request, with passages from the ingested document', async () => {
     // As the session's own patient, the web client's view: every store answers, documents included.
@@ -88,6 +105,34 @@ describe('gateway over the real subgraphs', () => {
         },
       },
     });
+  });
+
+  it('computes a posted message\'s passages when it is written: its first read finds them remembered', async () => {
+    const content = 'Should infliximab trough levels change my dosing interval?';
+    const posted = await postGraphQL(
+      gateway.url,
+      { query: 'mutation ($s: ID!, $c: String!, $m: [ID!]) { postMessage(input: { sessionId: $s, role: USER, content: $c, mentions: $m }) { id } }', variables: { s: sessionId, c: content, m: [`${world.prefix}infliximab`] } },
+      world.tokens.a,
+    );
+    expect(posted.body.errors).toBeUndefined();
+    const memo = createPassageMemo({ redis, collection: createCollectionNames(world.config.qdrant.collectionPrefix).chunks, logger: createLogger(world.config, 'test') });
+    const query = supportingPassagesQuery({ content, mentions: [{ id: `${world.prefix}infliximab` }] }, defaultSupportingPassages);
+    if (!query) throw new Error('a message with text has a passage search');
+    await waitFor(async () => (await memo.lookup([query])).results[0] !== undefined, 'the posted message\'s passages in the memo');
+    const remembered = (await memo.lookup([query])).results[0] ?? [];
+    expect(remembered.map((hit) => hit.point.payload.chunk_text)).toEqual([chunkText(treatment), chunkText(allergy)]);
+
+    const hitsBefore = await passageMemoHits();
+    const read = await postGraphQL(
+      gateway.url,
+      { query: 'query ($id: ID!) { session(id: $id) { messages(first: 10) { edges { node { content supportingPassages { score chunk { text } } } } } } }', variables: { id: sessionId } },
+      world.tokens.a,
+    );
+    type Read = { session: { messages: { edges: { node: { content: string; supportingPassages: { score: number; chunk: { text: string } }[] } }[] } } };
+    const node = (read.body.data as Read).session.messages.edges.find((edge) => edge.node.content === content)?.node;
+    expect(node?.supportingPassages).toEqual(remembered.map((hit) => ({ score: hit.score, chunk: { text: hit.point.payload.chunk_text } })));
+    // both messages of the session were remembered: the first since its read above, the new one since it was written
+    expect((await passageMemoHits()) - hitsBefore).toBe(2);
   });
 
   it("refuses patient B patient A's data on every path", async () => {

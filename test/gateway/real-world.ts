@@ -36,7 +36,7 @@ export interface RealWorld {
 }
 
 export interface RealWorldOptions {
-  /** Run search's ingest consumer (documents reach this world's collections); default false. */
+  /** Run search's consumers (documents reach this world's collections, posted messages get their passages ahead); default false. */
   ingest?: boolean;
   /** Settings of the subgraphs and gateways on top of the test configuration (e.g. tracing). */
   settings?: Partial<Pick<Config, 'tracing'>>;
@@ -53,7 +53,7 @@ export async function startRealWorld(options: RealWorldOptions = {}): Promise<Re
   await createSmallGraph(driver, prefix);
   const knowledge = await startKnowledge(config, 0, { driver, consumeFeedback: false });
   const operations = await startOperations(config, 0);
-  const search = await startSearch(config, 0, { consumers: options.ingest ? { blockMs: 100 } : false });
+  const search = await startSearch({ ...config, search: { ...config.search, operationsUrl: operations.url } }, 0, { consumers: options.ingest ? { blockMs: 100 } : false });
   const subgraphs = [knowledge, operations, search];
   const gateways: ServiceHandle[] = [];
   const file = join(await mkdtemp(join(tmpdir(), 'gateway-real-')), 'supergraph.graphql');

@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Resolvers } from '../../../lib/subgraph/resolvers.js';
 import type { SearchContext } from '../context.js';
-import { findPassages } from '../find-passages.js';
+import { supportingPassagesQuery } from '../message-passage-query.js';
 import type { ScoredChunk } from '../store/chunk-store.js';
-import { limits, maxQueryChars } from '../validation.js';
+import { limits } from '../validation.js';
 import { searchList } from './guard-field.js';
 
 interface MessageRepresentation {
@@ -14,12 +14,10 @@ interface MessageRepresentation {
 
 export const messageResolvers = {
   Message: {
-    supportingPassages: (message: MessageRepresentation, args: { k: number }, context: SearchContext, info: GraphQLResolveInfo): Promise<ScoredChunk[]> => {
-      // A message longer than a query is cut: its opening carries most of what it is about.
-      const text = (message.content ?? '').trim().slice(0, maxQueryChars);
-      return searchList(context, info, 'passages.read', { value: args.k, range: limits.supportingPassagesK, name: 'k' }, (k) =>
-        text === '' ? Promise.resolve([]) : findPassages(context, text, k, {}, { entityIds: (message.mentions ?? []).map((entity) => entity.id) }),
-      );
-    },
+    supportingPassages: (message: MessageRepresentation, args: { k: number }, context: SearchContext, info: GraphQLResolveInfo): Promise<ScoredChunk[]> =>
+      searchList(context, info, 'passages.read', { value: args.k, range: limits.supportingPassagesK, name: 'k' }, (k) => {
+        const query = supportingPassagesQuery(message, k);
+        return query ? context.loaders.passages.load(query) : Promise.resolve([]);
+      }),
   },
 } satisfies Resolvers<SearchContext>;
