@@ -19,6 +19,14 @@ export interface ServedInfo {
  * young-generation size `npm start` gives ours (package.json), so no gateway gets a runtime
  * advantage the others lack. `env` goes on top of this process's environment.
  */
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`: a process whose shutdown hangs must not hold the benchmark. */
+export function stopProcess(child: ChildProcess, graceMs = 5_000): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  child.once('exit', () => clearTimeout(kill));
+  child.kill('SIGTERM');
+}
+
 export function createBenchProcesses() {
   const children: ChildProcess[] = [];
   return {
@@ -60,7 +68,7 @@ export function createBenchProcesses() {
       return { urls, children };
     },
     stopAll(): void {
-      for (const child of children) child.kill('SIGTERM');
+      for (const child of children) stopProcess(child);
     },
   };
 }
