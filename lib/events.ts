@@ -68,6 +68,12 @@ export type ConsumerOptions<TPayload> = EventHandler<TPayload> & {
   claimIdleMs?: number;
   /** Export the group's lag as `<prefix>_event_consumer_lag` in this service's registry. */
   metrics?: MetricsTarget;
+  /**
+   * Where a group made now starts reading: the stream's first entry (default: it acts on every
+   * event), or its end (`newest`: a group that only gets ahead of work done anyway, which need not
+   * redo the whole retained history when it is first deployed).
+   */
+  startAt?: 'first' | 'newest';
 };
 
 export interface Consumer {
@@ -75,10 +81,10 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
-/** Creates the consumer group if needed (reading the stream from its start). */
-export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+/** Creates the consumer group if needed, reading the stream from its start or (`newest`) its end. */
+export async function ensureGroup(redis: Redis, stream: string, group: string, startAt: 'first' | 'newest' = 'first'): Promise<void> {
   try {
-    await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+    await redis.xgroup('CREATE', stream, group, startAt === 'newest' ? '$' : '0', 'MKSTREAM');
   } catch (error) {
     if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
   }
@@ -91,7 +97,7 @@ export async function ensureGroup(redis: Redis, stream: string, group: string): 
 export async function startConsumer<TPayload>(redis: Redis, options: ConsumerOptions<TPayload>): Promise<Consumer> {
   const { stream, group, consumer, logger, batchSize = 50, blockMs = 1000, claimIdleMs = 30_000 } = options;
   const connection = redis.duplicate({ connectionName: `${group}:${consumer}` });
-  await ensureGroup(connection, stream, group);
+  await ensureGroup(connection, stream, group, options.startAt);
   if (options.metrics) watchConsumerLag(options.metrics, redis, stream, group);
   let running = true;
   let lastClaim = 0;

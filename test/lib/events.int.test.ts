@@ -36,6 +36,22 @@ describe('durable events on Redis streams', () => {
     await redis.del(stream);
   });
 
+  it('starts a group made with startAt newest after the entries already there, and one made by default before them', async () => {
+    const stream = `test:events:${randomUUID()}`;
+    await publishEvent(redis, stream, { id: 'before', type: 'thing.happened', payload: { n: 1 } });
+    const seen: Record<string, string[]> = { first: [], newest: [] };
+    const consumers = await Promise.all(
+      (['first', 'newest'] as const).map((startAt) =>
+        startConsumer<{ n: number }>(redis, { stream, group: startAt, consumer: 'c1', logger, blockMs: 100, startAt, handle: async (event) => void seen[startAt]?.push(event.id) }),
+      ),
+    );
+    await publishEvent(redis, stream, { id: 'after', type: 'thing.happened', payload: { n: 2 } });
+    await eventually(() => seen.first?.length === 2 && seen.newest?.length === 1);
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
+    expect(seen).toEqual({ first: ['before', 'after'], newest: ['after'] });
+    await redis.del(stream);
+  });
+
   it('keeps a failed event pending and redelivers it after the claim delay', async () => {
     const stream = `test:events:${randomUUID()}`;
     let attempts = 0;

@@ -42,6 +42,8 @@ export function startPostedMessagePassages(options: PostedMessagePassagesOptions
     consumer: options.consumer,
     logger,
     batchSize: 50,
+    // messages posted before the search subgraph first ran are searched at their first read
+    startAt: 'newest',
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.blockMs !== undefined ? { blockMs: options.blockMs } : {}),
     handleBatch: async (events) => {
