@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { stopProcess } from '../lib/stop-process.js';
 import { projectRoot } from '../stack/paths.js';
 
 /** One service running as a process of its own, started and stopped by `npm start`. */
@@ -33,13 +34,10 @@ export async function startServiceProcess(
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   let state: 'starting' | 'running' | 'stopping' | 'gone' = 'starting';
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      if (state === 'running') options.onExit(name, code, signal);
-      state = 'gone';
-      resolve();
-    }),
-  );
+  child.once('exit', (code, signal) => {
+    if (state === 'running') options.onExit(name, code, signal);
+    state = 'gone';
+  });
   const hasExited = () => state === 'gone';
   while (!(await healthy(port))) {
     if (hasExited()) throw new Error(`${name} exited before it was ready (its output is above)`);
@@ -53,10 +51,7 @@ export async function startServiceProcess(
     async stop(deadlineMs) {
       if (hasExited()) return;
       state = 'stopping';
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
-      await exited;
-      clearTimeout(killer);
+      await stopProcess(child, deadlineMs);
     },
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { writeFile } from 'node:fs/promises';
 import { composeSupergraph } from '../../gateway/compose.js';
+import { stopProcess } from '../../lib/stop-process.js';
 import { subgraphSdl } from '../../subgraphs/sdl.js';
 import type { SubgraphUrls } from './cross-store.js';
 
@@ -19,13 +20,8 @@ export interface ServedInfo {
  * young-generation size `npm start` gives ours (package.json), so no gateway gets a runtime
  * advantage the others lack. `env` goes on top of this process's environment.
  */
-/** SIGTERM, then SIGKILL if it has not exited within `graceMs`: a process whose shutdown hangs must not hold the benchmark. */
-export function stopProcess(child: ChildProcess, graceMs = 5_000): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  child.once('exit', () => clearTimeout(kill));
-  child.kill('SIGTERM');
-}
+/** How long a benchmark process may take to exit on SIGTERM before it is killed. */
+export const benchStopMs = 5_000;
 
 export function createBenchProcesses() {
   const children: ChildProcess[] = [];
@@ -68,7 +64,7 @@ export function createBenchProcesses() {
       return { urls, children };
     },
     stopAll(): void {
-      for (const child of children) stopProcess(child);
+      for (const child of children) void stopProcess(child, benchStopMs);
     },
   };
 }

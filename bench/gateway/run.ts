@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { signDevToken } from '../../lib/auth.js';
 import { loadConfig } from '../../lib/config.js';
-import { createBenchProcesses, stopProcess } from './bench-processes.js';
+import { stopProcess } from '../../lib/stop-process.js';
+import { benchStopMs, createBenchProcesses } from './bench-processes.js';
 import { crossStoreQuery, fetchCrossStoreDirect, pickSeededSession, type SubgraphUrls } from './cross-store.js';
 import { createPost, runLoad, type Exchange, type LoadResult } from './load.js';
 
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
     reference ??= answer;
     if (!isDeepStrictEqual(answer, reference)) throw new Error(`${run.name} answered differently: ${JSON.stringify(answer).slice(0, 300)}`);
     results[run.name] = await runLoad(viaGateway(gateway.url as string), { ...options, headers: run.headers });
-    stopProcess(child);
+    void stopProcess(child, benchStopMs);
   }
   printTable(results);
 }

@@ -11,7 +11,8 @@ import { generateSeedGraph } from '../../subgraphs/knowledge/seed/generate.js';
 import { markChunksChanged } from '../../subgraphs/search/store/passage-memo.js';
 import { createCollectionNames } from '../../subgraphs/search/store/qdrant.js';
 import { prepareBenchConfig } from '../operations/bench-database.js';
-import { createBenchProcesses, stopProcess, type SubgraphLayout } from '../gateway/bench-processes.js';
+import { stopProcess } from '../../lib/stop-process.js';
+import { benchStopMs, createBenchProcesses, type SubgraphLayout } from '../gateway/bench-processes.js';
 import { createPost } from '../gateway/load.js';
 import { cacheMessageVectors, prepareDataset } from './dataset.js';
 import { createCpuMeter, treeCpuMs, processCpuMs } from './process-cpu.js';
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     close();
     const [[responseBefore, passagesBefore], [responseAfter, passagesAfter]] = await Promise.all([readings.start, readings.end]);
     rows.push({ gateway: role, result, cpuMs, responseHits: hitRatio(responseBefore, responseAfter), passageHits: hitRatio(passagesBefore, passagesAfter) });
-    stopProcess(gateway);
+    void stopProcess(gateway, benchStopMs);
     console.log(`  ${role}: ${result.rps.toFixed(1)} RPS, p95 ${result.p95.toFixed(1)} ms, ${result.errors} errors`);
   }
   redis.disconnect();
