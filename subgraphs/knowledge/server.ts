@@ -1,6 +1,7 @@
 import { parse } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
+import { cacheLookupCounter } from '../../lib/cache-metrics.js';
 import type { Config } from '../../lib/config.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
 import { createRedis, instrumentRedis } from '../../lib/redis.js';
@@ -12,6 +13,8 @@ import { startFeedbackConsumer } from './feedback-consumer.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { createNeo4jDriver, instrumentDriver, pingNeo4j } from './store/driver.js';
+import { announceGraphWrites, markGraphChanged } from './store/graph-generation.js';
+import { createGraphMemo } from './store/graph-memo.js';
 import { ensureKnowledgeSchema } from './store/schema-setup.js';
 
 export interface KnowledgeOptions {
@@ -28,12 +31,19 @@ export async function startKnowledge(config: Config, port = config.ports.knowled
   const redis = options.redis ?? createRedis(config.redis.url, 'knowledge');
   const publishEntities = createEntityPublisher(redis, config.eventStreamPrefix);
   return startSubgraph<KnowledgeContext>(config, { name: 'knowledge', port }, ({ logger, storeMetrics }) => {
-    const driver = instrumentDriver(baseDriver, storeMetrics);
     instrumentRedis(redis, storeMetrics);
+    const graphMemo = createGraphMemo({ redis, logger, lookups: cacheLookupCounter(storeMetrics, 'graph') });
+    const driver = announceGraphWrites(instrumentDriver(baseDriver, storeMetrics), () =>
+      markGraphChanged(redis).catch((error: unknown) => {
+        // the write stands; this process forgets what it remembered, other processes' copies expire
+        logger.error({ err: error }, 'could not announce a graph write; remembered reads elsewhere may be stale until they expire');
+        graphMemo.forget();
+      }),
+    );
     return {
       schema: { typeDefs: parse(subgraphSdl.knowledge), resolvers },
       prepare: () => ensureKnowledgeSchema(driver),
-      context: (scope) => ({ ...scope, driver, loaders: createLoaders(driver), publishEntities }),
+      context: (scope) => ({ ...scope, driver, loaders: createLoaders(driver, graphMemo.forRequest()), publishEntities }),
       readiness: { neo4j: () => pingNeo4j(driver), redis: async () => (await redis.ping()) === 'PONG' },
       startBackground: async () => {
         if (options.consumeFeedback === false) return async () => undefined;

@@ -2,6 +2,7 @@ import type { Config } from '../../../lib/config.js';
 import { createRedis } from '../../../lib/redis.js';
 import { createEntityPublisher } from '../entity-events.js';
 import { createNeo4jDriver } from '../store/driver.js';
+import { announceGraphWrites, markGraphChanged } from '../store/graph-generation.js';
 import { ensureKnowledgeSchema } from '../store/schema-setup.js';
 import { upsertEntities, upsertPatients, upsertRelations } from '../store/seed-writes.js';
 import { generateSeedGraph } from './generate.js';
@@ -27,8 +28,9 @@ async function inBatches<T, R>(items: readonly T[], write: (batch: readonly T[])
  * `events` is false, publishes `entity.upserted` for every entity so the search subgraph can embed them.
  */
 export async function seedKnowledge(config: Config, options: { scale?: number; events?: boolean } = {}): Promise<SeedKnowledgeResult> {
-  const driver = createNeo4jDriver(config.neo4j);
   const redis = createRedis(config.redis.url, 'seed-knowledge');
+  // running knowledge processes remember graph reads: the seed's writes make them stale
+  const driver = announceGraphWrites(createNeo4jDriver(config.neo4j), () => markGraphChanged(redis));
   try {
     const started = Date.now();
     await ensureKnowledgeSchema(driver);

@@ -12,7 +12,7 @@ export function createNeo4jDriver(settings: Config['neo4j']): Driver {
 
 /** Resolves true when Neo4j answers (for /readyz). */
 export async function pingNeo4j(driver: Driver): Promise<boolean> {
-  await driver.executeQuery('RETURN 1');
+  await driver.executeQuery('RETURN 1', {}, { routing: neo4j.routing.READ });
   return true;
 }
 

@@ -5,7 +5,9 @@ import { signDevToken, type Role } from '../../../lib/auth.js';
 import { loadConfig, type Config } from '../../../lib/config.js';
 import type { ServiceHandle } from '../../../lib/http-server.js';
 import { startKnowledge, type KnowledgeOptions } from '../../../subgraphs/knowledge/server.js';
+import { createRedis } from '../../../lib/redis.js';
 import { createNeo4jDriver } from '../../../subgraphs/knowledge/store/driver.js';
+import { announceGraphWrites, markGraphChanged } from '../../../subgraphs/knowledge/store/graph-generation.js';
 import { ensureKnowledgeSchema } from '../../../subgraphs/knowledge/store/schema-setup.js';
 import { createSmallGraph } from './small-graph.js';
 
@@ -18,9 +20,12 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
 export async function startKnowledgeFixture(options: KnowledgeOptions = {}) {
   const tag = randomUUID().slice(0, 8);
   const config: Config = { ...loadConfig(), eventStreamPrefix: `test-kg-${tag}`, logLevel: 'warn' };
-  const driver = createNeo4jDriver(config.neo4j);
+  const baseDriver = createNeo4jDriver(config.neo4j);
+  const redis = createRedis(config.redis.url, `kg-fixture-${tag}`);
+  // the tests' own writes make the subgraph's remembered graph reads stale, as the subgraph's do
+  const driver = announceGraphWrites(baseDriver, () => markGraphChanged(redis));
   await ensureKnowledgeSchema(driver);
-  const service: ServiceHandle = await startKnowledge(config, 0, { driver, consumeFeedback: false, ...options });
+  const service: ServiceHandle = await startKnowledge(config, 0, { driver: baseDriver, consumeFeedback: false, ...options });
 
   async function tokenFor(role: Role, patientId?: string): Promise<string> {
     return signDevToken(config.auth, { sub: `${role}-${tag}`, role, ...(patientId ? { patientId } : {}) });
@@ -48,7 +53,8 @@ export async function startKnowledgeFixture(options: KnowledgeOptions = {}) {
     query,
     stop: async () => {
       await service.stop();
-      await driver.close();
+      redis.disconnect();
+      await baseDriver.close();
     },
   };
 }
