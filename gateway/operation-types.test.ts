@@ -1,6 +1,6 @@
 import { buildSchema, parse, Kind, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { collectSelectedTypes } from './operation-types.js';
+import { collectSelectedTypes, selectedTypesOf } from './operation-types.js';
 
 const schema = buildSchema(`
   type Query { session(id: ID!): Session }
@@ -28,5 +28,17 @@ describe('collectSelectedTypes', () => {
 
   it('ignores leaf-only selections on the root', () => {
     expect(typesOf('{ __typename }')).toEqual([]);
+  });
+});
+
+describe('selectedTypesOf', () => {
+  it('walks a parsed operation once per schema', () => {
+    const document = parse('{ session(id: "1") { patient { id } } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const first = selectedTypesOf(schema, document, operation);
+    expect([...first].sort()).toEqual(['Patient', 'Session']);
+    expect(selectedTypesOf(schema, document, operation)).toBe(first);
+    const reloaded = buildSchema('type Query { session(id: ID!): Visit } type Visit { patient: Person! } type Person { id: ID! }');
+    expect([...selectedTypesOf(reloaded, document, operation)].sort()).toEqual(['Person', 'Visit']);
   });
 });

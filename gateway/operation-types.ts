@@ -47,3 +47,17 @@ export function collectSelectedTypes(schema: GraphQLSchema, document: DocumentNo
   }
   return types;
 }
+
+const rememberedTypes = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, readonly string[]>>();
+
+/**
+ * `collectSelectedTypes` once per schema and parsed operation: Apollo Server hands a repeated
+ * query the same parsed document (its document store), so a busy gateway walks each query once.
+ */
+export function selectedTypesOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): readonly string[] {
+  let bySchema = rememberedTypes.get(schema);
+  if (!bySchema) rememberedTypes.set(schema, (bySchema = new WeakMap()));
+  let types = bySchema.get(operation);
+  if (!types) bySchema.set(operation, (types = [...collectSelectedTypes(schema, document, operation)]));
+  return types;
+}
