@@ -7,13 +7,13 @@ import type { Logger } from '../lib/logger.js';
 import { visibilityKey } from '../lib/policy.js';
 import type { GatewayContext } from './context.js';
 import type { GatewayMetrics } from './metrics.js';
-import { collectSelectedTypes } from './operation-types.js';
+import { selectedTypesOf } from './operation-types.js';
 import type { SupergraphIdentity } from './supergraph-identity.js';
 
 interface CachedEntry {
   data: Record<string, unknown>;
   expiresAt: number;
-  tags: string[];
+  tags: readonly string[];
 }
 
 export interface ResponseCache {
@@ -51,7 +51,7 @@ function requestKey(request: GraphQLRequestContext<GatewayContext>, supergraphs:
 /**
  * Response cache in Redis (shared by replicas) with a small in-process layer in front.
  * Only queries answered without errors whose subgraphs sent cache hints (max-age > 0) are stored,
- * for that max-age. A mutation invalidates every entry tagged with a type it returns; other
+ * for that max-age, once they were missed `admitAfter` times. A mutation invalidates every entry tagged with a type it returns; other
  * replicas drop their local copies when the invalidation arrives on the pub/sub channel.
  */
 export async function createResponseCache(deps: {
@@ -63,8 +63,11 @@ export async function createResponseCache(deps: {
   supergraphs: SupergraphIdentity;
   /** The migration stages' epoch now (lib/stage-epoch). */
   stageEpoch: () => string;
+  /** The miss of an answer (within its max-age, counted over all replicas) at which it is stored; default 1, every answer. */
+  admitAfter?: number;
 }): Promise<ResponseCache> {
   const prefix = deps.prefix ?? 'gw:rc:';
+  const admitAfter = deps.admitAfter ?? 1;
   const channel = `${prefix}invalidate`;
   const maxLocal = deps.localEntries ?? 1000;
   const local = new Map<string, CachedEntry>();
@@ -119,6 +122,19 @@ export async function createResponseCache(deps: {
     await multi.exec();
   }
 
+  /**
+   * Whether this miss of `key` is one to store. Most reads of many callers reading different
+   * records are asked for once: storing them costs more than their rare hits save. So an answer
+   * is stored at its `admitAfter`-th miss within its max-age; the counter is a small Redis key.
+   */
+  async function admits(key: string, maxAge: number): Promise<boolean> {
+    if (admitAfter <= 1) return true;
+    const missesKey = `${prefix}misses:${key}`;
+    const [counted] = (await deps.redis.multi().incr(missesKey).expire(missesKey, maxAge, 'NX').exec()) ?? [];
+    if (!counted || counted[0]) throw counted?.[0] ?? new Error('the miss count was not read');
+    return Number(counted[1]) >= admitAfter;
+  }
+
   async function invalidate(types: readonly string[]): Promise<void> {
     if (types.length === 0) return;
     dropLocal(types);
@@ -152,14 +168,14 @@ export async function createResponseCache(deps: {
           const { operation, document, schema, response, contextValue } = request;
           if (hit || !operation || !document || response.body.kind !== 'single' || contextValue.fresh) return;
           const result = response.body.singleResult;
-          const tags = [...collectSelectedTypes(schema, document, operation)];
+          const tags = selectedTypesOf(schema, document, operation);
           try {
             if (operation.operation === 'mutation') return await invalidate(tags);
             const policy = request.overallCachePolicy.policyIfCacheable();
             if (operation.operation !== 'query' || !policy || result.errors?.length || !result.data) return;
             response.http.headers.set('x-cache', 'MISS');
             const key = `${scopeKey(contextValue.viewer, policy.scope === 'PUBLIC' ? 'PUBLIC' : 'PRIVATE')}:${baseKey}`;
-            await store(key, { data: result.data, expiresAt: Date.now() + policy.maxAge * 1000, tags }, policy.maxAge);
+            if (await admits(key, policy.maxAge)) await store(key, { data: result.data, expiresAt: Date.now() + policy.maxAge * 1000, tags }, policy.maxAge);
           } catch (error) {
             contextValue.logger.warn({ err: error }, 'response cache update failed');
           }

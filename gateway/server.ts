@@ -81,7 +81,7 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
   const plugins: ApolloServerPlugin<GatewayContext>[] = [createRequestMetricsPlugin<GatewayContext>(metrics.registry, 'gateway'), createOperationSpanPlugin<GatewayContext>()];
   if (settings.safelistFile) plugins.push(createSafelistPlugin(await loadSafelist(settings.safelistFile)));
   const stageEpoch = settings.responseCache ? await followStageEpoch(redis, config.eventStreamPrefix, config.migration.stagePollMs) : undefined;
-  const responseCache = stageEpoch ? await createResponseCache({ redis, metrics, logger, prefix: `${prefix}rc:`, supergraphs, stageEpoch: stageEpoch.current }) : undefined;
+  const responseCache = stageEpoch ? await createResponseCache({ redis, metrics, logger, prefix: `${prefix}rc:`, supergraphs, stageEpoch: stageEpoch.current, admitAfter: settings.responseCacheAdmitAfter }) : undefined;
   if (responseCache) plugins.push(responseCache.plugin);
   // After the response cache, whose x-cache header tells whether the answer was a hit.
   plugins.push(createQueryAnalyticsPlugin(redis, config.eventStreamPrefix));

@@ -119,6 +119,7 @@ export const envSchema = z.object({
   GATEWAY_SEARCH_URL: url(['http:', 'https:']).optional(),
   GATEWAY_SAFELIST_FILE: z.string().min(1).optional(),
   GATEWAY_RESPONSE_CACHE: bool.default(true),
+  GATEWAY_RESPONSE_CACHE_ADMIT_AFTER: positiveInt.default(2),
 
   LEGACY_NEO4J_URI: url(['bolt:', 'neo4j:', 'bolt+s:', 'neo4j+s:']).optional(),
   LEGACY_NEO4J_USER: z.string().min(1).optional(),

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
     expect(config.redis).toMatchObject({ url: 'redis://127.0.0.1:6379', external: false });
     expect(config.qdrant).toMatchObject({ url: 'http://127.0.0.1:6333', external: false });
     expect(config.stack.installMissing).toBe(false);
+    expect(config.gateway).toMatchObject({ responseCache: true, responseCacheAdmitAfter: 2 });
   });
 
   it('marks a store as external when its URL is set', () => {

@@ -88,6 +88,8 @@ export interface Config {
     /** File of allowed operation sha256 hashes (one a line); unset: any operation is allowed. */
     safelistFile: string | undefined;
     responseCache: boolean;
+    /** How many misses of one answer (within its max-age, over all replicas) before it is stored: 1 stores every answer; 2 leaves out the many asked for once. */
+    responseCacheAdmitAfter: number;
     /** Live subscriptions (WebSocket and Server-Sent Events): at once per identity (all replicas) and per gateway, and events replayed to a client that reconnects. */
     subscriptions: { perIdentity: number; perGateway: number; replayLimit: number };
   };
@@ -240,6 +242,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
       safelistFile: env.GATEWAY_SAFELIST_FILE,
       responseCache: env.GATEWAY_RESPONSE_CACHE,
+      responseCacheAdmitAfter: env.GATEWAY_RESPONSE_CACHE_ADMIT_AFTER,
       subscriptions: { perIdentity: env.SUBSCRIPTIONS_PER_IDENTITY, perGateway: env.SUBSCRIPTIONS_PER_GATEWAY, replayLimit: env.SUBSCRIPTION_REPLAY_LIMIT },
     },
     embeddings: { url: env.EMBEDDINGS_URL, model: env.EMBEDDINGS_MODEL, dimension: env.EMBEDDINGS_DIMENSION, apiKey: env.EMBEDDINGS_API_KEY },

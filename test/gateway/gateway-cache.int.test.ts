@@ -98,4 +98,18 @@ describe('gateway response cache', () => {
       redis.disconnect();
     }
   });
+
+  it('by default stores an answer at its second miss, counted over the replicas, and serves it from then on', async () => {
+    const id = `${world.id}s2`;
+    const [first, second] = [await world.startGateway({ settings: { ...world.config.gateway, responseCacheAdmitAfter: 2 } }), await world.startGateway({ settings: { ...world.config.gateway, responseCacheAdmitAfter: 2 } })];
+    // an operation no case before asked, so nothing of it is stored yet
+    const title = (gateway: ServiceHandle) => postGraphQL(gateway.url, { query: 'query Admitted($id: ID!) { session(id: $id) { title } }', variables: { id } }, world.tokens.patientB);
+    expect((await title(first)).headers.get('x-cache')).toBe('MISS');
+    // nothing stored after one miss: a miss again, on the other replica, and this one is stored
+    const stored = await title(second);
+    expect([stored.headers.get('x-cache'), stored.body.data]).toEqual(['MISS', { session: { title: 'Migraine intake' } }]);
+    const hit = await title(first);
+    expect([hit.headers.get('x-cache'), hit.body]).toEqual(['HIT', stored.body]);
+    expect((await title(second)).headers.get('x-cache')).toBe('HIT');
+  });
 });

@@ -10,7 +10,9 @@ import { composeSupergraph } from '../../gateway/compose.js';
 import { startGateway, type GatewayOptions } from '../../gateway/server.js';
 import { createFixtureState, fixtureSubgraphSdl, startFixtureSubgraph, type FixtureName, type FixtureState } from './fixture-subgraphs.js';
 
-export const config: Config = loadConfig({ LOG_LEVEL: 'fatal', ...process.env });
+// Answers are stored at their first miss, so a case shows a hit at its second request; the default
+// (the second miss) has cases of its own in gateway-cache.int.test.ts and test/scaling.
+export const config: Config = loadConfig({ LOG_LEVEL: 'fatal', GATEWAY_RESPONSE_CACHE_ADMIT_AFTER: '1', ...process.env });
 
 export interface FixtureWorld {
   id: string;

@@ -38,8 +38,11 @@ describe('two replicas of every service over the same stores', () => {
     const before = { data: { session: { id: sessionId, title: 'Crohn follow-up', patient: { allergies: [{ substance: 'Penicillin' }] } } } };
     const first = await ask(gatewayA, query, { id: sessionId }, token);
     expect([first.headers.get('x-cache'), first.body]).toEqual(['MISS', before]);
+    // stored at its second miss (GATEWAY_RESPONSE_CACHE_ADMIT_AFTER=2), counted over both replicas: this one is B's
+    const secondMiss = await ask(gatewayB, query, { id: sessionId }, token);
+    expect([secondMiss.headers.get('x-cache'), secondMiss.body]).toEqual(['MISS', before]);
+    // the entry is in Redis, not only in B: A answers it from there
     expect((await ask(gatewayA, query, { id: sessionId }, token)).headers.get('x-cache')).toBe('HIT');
-    // the entry is in Redis, not only in A: B, which never ran the query, answers it from there
     const throughB = await ask(gatewayB, query, { id: sessionId }, token);
     expect([throughB.headers.get('x-cache'), throughB.body]).toEqual(['HIT', before]);
 
@@ -58,6 +61,7 @@ describe('two replicas of every service over the same stores', () => {
     const query = 'query ($id: ID!) { session(id: $id) { messages { edges { node { content mentions { name } } } } } }';
     const cached = await ask(gatewayA, query, { id: sessionId }, token);
     expect(cached.body).toEqual({ data: { session: { messages: { edges: [] } } } });
+    expect((await ask(gatewayA, query, { id: sessionId }, token)).headers.get('x-cache')).toBe('MISS');
     expect((await ask(gatewayA, query, { id: sessionId }, token)).headers.get('x-cache')).toBe('HIT');
 
     const live = await subscribeEventStream(`${gatewayA.url}/graphql`, token, 'subscription ($s: ID!) { messageAdded(sessionId: $s) { content } }', { s: sessionId });

@@ -63,6 +63,8 @@ export async function startHostileWorld(): Promise<HostileWorld> {
     EVENT_STREAM_PREFIX: `test-${prefix}`,
     QDRANT_COLLECTION_PREFIX: `t_${prefix.replace(/-/g, '')}_`,
     GATEWAY_RATE_LIMIT: '1000000',
+    // answers are stored at their first miss: the cache cases show what a stored answer is served to
+    GATEWAY_RESPONSE_CACHE_ADMIT_AFTER: '1',
     SUBGRAPH_RATE_LIMIT: '1000000',
     UNAUTHENTICATED_RATE_LIMIT: '1000000',
     // a slow body is refused within the suite's one second
