@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { Gauge } from 'prom-client';
@@ -42,8 +43,39 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   // out between two statements of a transaction; unheard, that would crash the process. The
   // statement that needed the connection reports the outage where it matters.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => lostConnections.add(client)));
+  pool.on('connect', (client) => {
+    client.on('error', () => lostConnections.add(client));
+    prepareStatements(client);
+  });
   return pool;
+}
+
+/** Statement texts a connection prepares at most; the others run unprepared. */
+const maxPreparedPerConnection = 500;
+
+/**
+ * The connection prepares each statement text it runs (a named statement, named by a hash of the
+ * text) and then only binds and executes it: PostgreSQL parses and plans it once per connection,
+ * not at every execution (measured alone: the message page statement took 330 to 370 µs of
+ * PostgreSQL's CPU unprepared, 115 to 135 prepared; a session by id 105 and 45). Statements
+ * whose text varies with their number of parameters would make ever more; past
+ * `maxPreparedPerConnection` texts a connection runs the new ones unprepared.
+ */
+function prepareStatements(client: pg.PoolClient): void {
+  const prepared = new Set<string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    const config = args[0] as { text?: unknown; name?: unknown } | null;
+    // query configs only: a bare string and a Submittable (a cursor) are left as they are
+    if (config && typeof config === 'object' && typeof config.text === 'string' && config.name === undefined && !('submit' in config)) {
+      const name = `s${createHash('sha1').update(config.text).digest('base64url')}`;
+      if (prepared.has(name) || prepared.size < maxPreparedPerConnection) {
+        prepared.add(name);
+        args[0] = { ...config, name };
+      }
+    }
+    return query(...args);
+  }) as typeof client.query;
 }
 
 const statementKinds = new Set(['select', 'insert', 'update', 'delete', 'with', 'begin', 'commit', 'rollback', 'savepoint', 'release', 'refresh', 'copy', 'set']);
