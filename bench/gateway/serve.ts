@@ -24,11 +24,12 @@ if (!role || !file) throw new Error('usage: serve.ts <role> <supergraph file>');
 const config = loadConfig({ LOG_LEVEL: 'fatal', GATEWAY_RATE_LIMIT: '1000000000', SUBGRAPH_RATE_LIMIT: '1000000000', ...process.env });
 
 async function startRole(): Promise<Record<string, unknown>> {
-  // Knowledge's feedback consumer off: the benchmarks give no feedback it would act on. Search runs
-  // its consumers, as npm start does: computing a posted message's passages is part of what the
-  // post costs (it reads the message from operations at SEARCH_OPERATIONS_URL).
+  // The subgraphs run their consumers, as npm start does: knowledge applies the feedback the
+  // realistic bench submits (each a write to the graph, after which its remembered reads are read
+  // again), and computing a posted message's passages is part of what the post costs (search
+  // reads the message from operations at SEARCH_OPERATIONS_URL).
   const starters = {
-    knowledge: () => startKnowledge(config, 0, { consumeFeedback: false }),
+    knowledge: () => startKnowledge(config, 0),
     operations: () => startOperations(config, 0),
     search: (operationsUrl = config.search.operationsUrl) => startSearch({ ...config, search: { ...config.search, operationsUrl } }, 0),
   };

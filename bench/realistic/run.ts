@@ -14,9 +14,11 @@ import { prepareBenchConfig } from '../operations/bench-database.js';
 import { stopProcess } from '../../lib/stop-process.js';
 import { benchStopMs, createBenchProcesses, type SubgraphLayout } from '../gateway/bench-processes.js';
 import { createPost } from '../gateway/load.js';
+import { waitForConsumers } from './consumer-lag.js';
 import { cacheMessageVectors, prepareDataset } from './dataset.js';
 import { createCpuMeter, treeCpuMs, processCpuMs } from './process-cpu.js';
 import { runRealisticLoad, type RealisticResult } from './realistic-load.js';
+import { settleRedis } from './settle-redis.js';
 import { createTraffic, type Caller } from './traffic.js';
 import { warmPassageMemo } from './warm-passages.js';
 
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
   const sessions = await prepareDataset(config);
   await cacheMessageVectors(config);
   if (values.passages === 'warm') await warmPassageMemo(config, subgraphUrls.search);
+  console.log(`bench: Redis's append-only file compacted in ${(await settleRedis(redis)).toFixed(1)} s`);
   const seed = generateSeedGraph(1);
   const traffic = createTraffic(sessions, { patientClients: Math.floor(clients / 2), readsPerVisit: 3, writeShare: Number(values['write-share']), skew: Number(values.skew) }, createRandom(11));
   const tokens = new Map<string, string>();
@@ -127,16 +130,23 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const searchUrl = subgraphUrls.search;
   const passageSeries = 'search_cache_lookups_total{cache="passages",';
+  const load = { clients, steps: (index: number) => traffic.client(index), authorization, mention: seed.entities[0]?.id as string };
+  if (Number(values['stores-warmup']) > 0) {
+    // through a gateway process of its own, stopped after: no measured gateway serves it
+    const { child: warmer, info } = await processes.start(gatewayRoles[0] as string, file, env);
+    const { post, close } = createPost({}, clients);
+    const noReading = () => undefined;
+    await runRealisticLoad(info.url as string, post, { ...load, warmupMs: Number(values['stores-warmup']) * 1000, durationMs: 0, thinkMs: 0, firstSerial: gatewayRoles.length * 1_000_000, onMeasureStart: noReading, onMeasureEnd: noReading });
+    close();
+    await stopProcess(warmer, benchStopMs);
+  }
   for (const [gatewayIndex, role] of gatewayRoles.entries()) {
+    // what the previous run's writes left to the consumers is not this run's
+    console.log(`bench: the subgraphs' event consumers caught up in ${(await waitForConsumers(Object.values(subgraphUrls))).toFixed(1)} s`);
     const { child: gateway, info } = await processes.start(role, file, env);
     const url = info.url as string;
     const meter = createCpuMeter({ gateway: () => processCpuMs(gateway.pid as number), ...subgraphCounters, ...storeCounters });
     const { post, close } = createPost({}, clients);
-    const load = { clients, steps: (index: number) => traffic.client(index), authorization, mention: seed.entities[0]?.id as string };
-    if (gatewayIndex === 0 && Number(values['stores-warmup']) > 0) {
-      const noReading = () => undefined;
-      await runRealisticLoad(url, post, { ...load, warmupMs: Number(values['stores-warmup']) * 1000, durationMs: 0, thinkMs: 0, firstSerial: gatewayRoles.length * 1_000_000, onMeasureStart: noReading, onMeasureEnd: noReading });
-    }
     if (values.passages === 'cold') await markChunksChanged(redis, createCollectionNames(config.qdrant.collectionPrefix).chunks);
     const none: Lookups = { hit: 0, miss: 0 };
     const readCaches = (): Promise<[Lookups, Lookups]> => Promise.all([role === 'ours' ? cacheLookups(url, 'gateway_response_cache_lookups_total{') : none, cacheLookups(searchUrl, passageSeries)]);
@@ -161,7 +171,7 @@ async function main(): Promise<void> {
     close();
     const [[responseBefore, passagesBefore], [responseAfter, passagesAfter]] = await Promise.all([readings.start, readings.end]);
     rows.push({ gateway: role, result, cpuMs, responseHits: hitRatio(responseBefore, responseAfter), passageHits: hitRatio(passagesBefore, passagesAfter) });
-    void stopProcess(gateway, benchStopMs);
+    await stopProcess(gateway, benchStopMs);
     console.log(`  ${role}: ${result.rps.toFixed(1)} RPS, p95 ${result.p95.toFixed(1)} ms, ${result.errors} errors`);
   }
   redis.disconnect();
