@@ -11,11 +11,11 @@ describe('operations prepared statements', () => {
 
   const preparedTexts = async () => (await pool.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements')).rows.map((row) => row.statement);
 
-  it('prepares a statement at its first run and reuses it at the next, with other parameters', async () => {
+  it('prepares a statement at its first run and reuses it at the next, with other parameters and any number of ids', async () => {
     expect(await findSessionsByIds(db, ['no-such-session-1'])).toEqual([]);
     const sessionStatements = () => preparedTexts().then((texts) => texts.filter((text) => text.includes('from "sessions"')));
     expect(await sessionStatements()).toHaveLength(1);
-    expect(await findSessionsByIds(db, ['no-such-session-2'])).toEqual([]);
+    expect(await findSessionsByIds(db, ['no-such-session-2', 'no-such-session-3', 'no-such-session-4'])).toEqual([]);
     expect(await sessionStatements()).toHaveLength(1);
   });
 

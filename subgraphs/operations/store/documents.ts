@@ -5,16 +5,17 @@ import type { Database, Executor } from './db.js';
 import { countWhere, newestFirst } from './paging.js';
 import type { DocumentStatus } from './schema/columns.js';
 import { documentQuality, documents } from './schema/index.js';
+import { anyOf } from './any-of.js';
 
 export type DocumentRow = typeof documents.$inferSelect;
 export type DocumentQualityRow = typeof documentQuality.$inferSelect;
 
 export function findDocumentsByIds(db: Executor, ids: readonly string[]): Promise<DocumentRow[]> {
-  return db.select().from(documents).where(inArray(documents.id, [...ids]));
+  return db.select().from(documents).where(anyOf(documents.id, ids));
 }
 
 export function findQualityByDocumentIds(db: Executor, ids: readonly string[]): Promise<DocumentQualityRow[]> {
-  return db.select().from(documentQuality).where(inArray(documentQuality.documentId, [...ids]));
+  return db.select().from(documentQuality).where(anyOf(documentQuality.documentId, ids));
 }
 
 const statusFilter = (status: DocumentStatus | null | undefined) => (status ? eq(documents.status, status) : undefined);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { checkFeedbackLimits, type FeedbackLimits, type RecentFeedback } from '../rules/feedback-limits.js';
 import { writeAudit, type Actor, type WithinChange } from './audit.js';
 import { preciseNow } from '../../../lib/precise-time.js';
@@ -7,13 +7,14 @@ import { derivePreferencePairs } from './preference-pairs.js';
 import type { FeedbackType, Severity } from './schema/columns.js';
 import { feedback, messages, type FeedbackRow } from './schema/index.js';
 import type { MessageRow } from './messages.js';
+import { anyOf } from './any-of.js';
 
 
 export function findFeedbackBySessionIds(db: Executor, sessionIds: readonly string[]): Promise<FeedbackRow[]> {
   return db
     .select()
     .from(feedback)
-    .where(inArray(feedback.sessionId, [...sessionIds]))
+    .where(anyOf(feedback.sessionId, sessionIds))
     .orderBy(asc(feedback.createdAt), asc(feedback.id));
 }
 

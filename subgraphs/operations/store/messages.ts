@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { notFound } from '../../../lib/errors.js';
 import { exactIso, notBefore, preciseNow } from '../../../lib/precise-time.js';
 import type { KeysetCursor } from '../paging/cursor.js';
@@ -7,11 +7,12 @@ import type { Database, Executor } from './db.js';
 import type { MessageRole } from './schema/columns.js';
 import { messages, sessions } from './schema/index.js';
 import type { SessionRow } from './sessions.js';
+import { anyOf } from './any-of.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 
 export function findMessagesByIds(db: Executor, ids: readonly string[]): Promise<MessageRow[]> {
-  return db.select().from(messages).where(inArray(messages.id, [...ids]));
+  return db.select().from(messages).where(anyOf(messages.id, ids));
 }
 
 /** One page request: up to `limit` messages of a session after the cursor, oldest first. */

@@ -1,8 +1,9 @@
-import { asc, gt, inArray } from 'drizzle-orm';
+import { asc, gt } from 'drizzle-orm';
 import type { Executor } from './db.js';
 import type { MessageRow } from './messages.js';
 import { documents, feedback, messages, sessions, type FeedbackRow } from './schema/index.js';
 import type { SessionRow } from './sessions.js';
+import { anyOf } from './any-of.js';
 
 /** Every session, message, feedback and document row in pages by id (the migration's verification reads them all). */
 
@@ -20,7 +21,7 @@ export function feedbackPage(db: Executor, after: string | null, limit: number):
 
 export function findFeedbackByIds(db: Executor, ids: readonly string[]): Promise<FeedbackRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.select().from(feedback).where(inArray(feedback.id, [...ids]));
+  return db.select().from(feedback).where(anyOf(feedback.id, ids));
 }
 
 export function documentPage(db: Executor, after: string | null, limit: number): Promise<(typeof documents.$inferSelect)[]> {

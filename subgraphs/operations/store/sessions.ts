@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { notFound } from '../../../lib/errors.js';
 import type { KeysetCursor } from '../paging/cursor.js';
 import { writeAudit, type Actor, type WithinChange } from './audit.js';
@@ -6,11 +6,12 @@ import type { Database, Executor } from './db.js';
 import { countWhere, newestFirst } from './paging.js';
 import type { SessionStatus } from './schema/columns.js';
 import { sessions } from './schema/index.js';
+import { anyOf } from './any-of.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
 
 export function findSessionsByIds(db: Executor, ids: readonly string[]): Promise<SessionRow[]> {
-  return db.select().from(sessions).where(inArray(sessions.id, [...ids]));
+  return db.select().from(sessions).where(anyOf(sessions.id, ids));
 }
 
 export interface SessionFilter {
