@@ -36,7 +36,10 @@ import { warmPassageMemo } from './warm-passages.js';
  * request of every process (gateway, subgraphs, Neo4j, PostgreSQL, Qdrant, Redis). The passage
  * memo holds the existing messages' passages before any gateway runs (`--passages warm`, as in a
  * deployment that has served its sessions: warm-passages.ts), or is emptied before each gateway
- * (`--passages cold`, as right after a document was ingested).
+ * (`--passages cold`, as right after a document was ingested). Before the gateways, the stores
+ * warm up under unmeasured traffic through a gateway process of its own (`--stores-warmup`);
+ * before each gateway, the subgraphs' event consumers catch up, so no run measures work an
+ * earlier one left. `--think-ms` pauses each client between an answer and its next request.
  */
 const { values } = parseArgs({
   options: {

@@ -46,7 +46,11 @@ async function send(url: string, token: string, query: string): Promise<Outcome>
  * that each completes, that a request after the signal is refused and that the exit is clean.
  */
 async function drainOnSigterm(service: ServiceProcess, url: string, token: string, query: string, slow: DelayProxy): Promise<void> {
-  // open the store connections first: only the requests' own round trips are slowed down
+  // open the store connections first: only the requests' own round trips are slowed down. A
+  // short delay keeps the three in flight together, so each opens a connection of its own (done
+  // one after another, they could share one, and a slowed request would then open one itself,
+  // its handshake's round trips slowed too)
+  slow.setDelay(200);
   await Promise.all([send(url, token, query), send(url, token, query), send(url, token, query)]);
   slow.setDelay(storeDelayMs);
   const inFlight = [send(url, token, query), send(url, token, query), send(url, token, query)];
