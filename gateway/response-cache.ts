@@ -51,8 +51,9 @@ function requestKey(request: GraphQLRequestContext<GatewayContext>, supergraphs:
 /**
  * Response cache in Redis (shared by replicas) with a small in-process layer in front.
  * Only queries answered without errors whose subgraphs sent cache hints (max-age > 0) are stored,
- * for that max-age, once they were missed `admitAfter` times. A mutation invalidates every entry tagged with a type it returns; other
- * replicas drop their local copies when the invalidation arrives on the pub/sub channel.
+ * for that max-age, once they were missed `admitAfter` times. A mutation invalidates every entry
+ * tagged with a type it returns; other replicas drop their local copies when the invalidation
+ * arrives on the pub/sub channel.
  */
 export async function createResponseCache(deps: {
   redis: Redis;
