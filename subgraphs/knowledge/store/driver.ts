@@ -1,6 +1,7 @@
 import neo4j, { type Driver, type Record as Neo4jRecord, type Session } from 'neo4j-driver';
 import type { Config } from '../../../lib/config.js';
 import type { StoreMetrics } from '../../../lib/store-metrics.js';
+import { withOverrides } from '../../../lib/with-overrides.js';
 
 export function createNeo4jDriver(settings: Config['neo4j']): Driver {
   return neo4j.driver(settings.uri, neo4j.auth.basic(settings.user, settings.password), {
@@ -36,29 +37,18 @@ export async function readRecords(driver: Driver, cypher: string, parameters: Re
  */
 export function instrumentDriver(driver: Driver, metrics: StoreMetrics): Driver {
   const observeSession = (session: Session, mode: 'read' | 'write'): Session =>
-    new Proxy(session, {
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        if (property === 'run')
-          return (...args: Parameters<Session['run']>) => {
-            const result = target.run(...args);
-            // the caller awaits the same Result: its records are collected once
-            void metrics.observe('neo4j', mode, Promise.resolve(result));
-            return result;
-          };
-        if (property === 'executeRead') return (...args: Parameters<Session['executeRead']>) => metrics.observe('neo4j', 'read_transaction', target.executeRead(...args));
-        if (property === 'executeWrite') return (...args: Parameters<Session['executeWrite']>) => metrics.observe('neo4j', 'write_transaction', target.executeWrite(...args));
-        return (value as (...parameters: unknown[]) => unknown).bind(target);
+    withOverrides(session, {
+      run: (...args: Parameters<Session['run']>) => {
+        const result = session.run(...args);
+        // the caller awaits the same Result: its records are collected once
+        void metrics.observe('neo4j', mode, Promise.resolve(result));
+        return result;
       },
+      executeRead: (...args: Parameters<Session['executeRead']>) => metrics.observe('neo4j', 'read_transaction', session.executeRead(...args)),
+      executeWrite: (...args: Parameters<Session['executeWrite']>) => metrics.observe('neo4j', 'write_transaction', session.executeWrite(...args)),
     });
-  return new Proxy(driver, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (property === 'session')
-        return (config?: Parameters<Driver['session']>[0]) => observeSession(target.session(config), config?.defaultAccessMode === neo4j.session.READ ? 'read' : 'write');
-      if (property === 'executeQuery') return (...args: Parameters<Driver['executeQuery']>) => metrics.observe('neo4j', 'query', target.executeQuery(...args));
-      return typeof value === 'function' ? (value as (...parameters: unknown[]) => unknown).bind(target) : value;
-    },
+  return withOverrides(driver, {
+    session: (config?: Parameters<Driver['session']>[0]) => observeSession(driver.session(config), config?.defaultAccessMode === neo4j.session.READ ? 'read' : 'write'),
+    executeQuery: (...args: Parameters<Driver['executeQuery']>) => metrics.observe('neo4j', 'query', driver.executeQuery(...args)),
   });
 }

@@ -1,5 +1,6 @@
 import neo4j, { type Driver, type Session } from 'neo4j-driver';
 import type { Redis } from 'ioredis';
+import { withOverrides } from '../../../lib/with-overrides.js';
 
 /**
  * One number in Redis that rises with every write to the knowledge graph, shared by every
@@ -33,35 +34,24 @@ export function announceGraphWrites(driver: Driver, changed: () => Promise<void>
   };
   const announceSession = (session: Session): Session => {
     let ranStatements = false;
-    return new Proxy(session, {
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (property === 'executeWrite') return (...args: Parameters<Session['executeWrite']>) => afterwards(target.executeWrite(...args));
-        if (property === 'run')
-          return (...args: Parameters<Session['run']>) => {
-            ranStatements = true;
-            return target.run(...args);
-          };
-        // an auto-commit statement of a write session has run once the session closes
-        if (property === 'close') return () => (ranStatements ? afterwards(target.close()) : target.close());
-        return typeof value === 'function' ? (value as (...parameters: unknown[]) => unknown).bind(target) : value;
+    return withOverrides(session, {
+      executeWrite: (...args: Parameters<Session['executeWrite']>) => afterwards(session.executeWrite(...args)),
+      run: (...args: Parameters<Session['run']>) => {
+        ranStatements = true;
+        return session.run(...args);
       },
+      // an auto-commit statement of a write session has run once the session closes
+      close: () => (ranStatements ? afterwards(session.close()) : session.close()),
     });
   };
-  return new Proxy(driver, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (property === 'session')
-        return (config?: Parameters<Driver['session']>[0]) => {
-          const session = target.session(config);
-          return config?.defaultAccessMode === neo4j.session.READ ? session : announceSession(session);
-        };
-      if (property === 'executeQuery')
-        return (...args: Parameters<Driver['executeQuery']>) => {
-          const query = target.executeQuery(...args);
-          return args[2]?.routing === neo4j.routing.READ ? query : afterwards(query);
-        };
-      return typeof value === 'function' ? (value as (...parameters: unknown[]) => unknown).bind(target) : value;
+  return withOverrides(driver, {
+    session: (config?: Parameters<Driver['session']>[0]) => {
+      const session = driver.session(config);
+      return config?.defaultAccessMode === neo4j.session.READ ? session : announceSession(session);
+    },
+    executeQuery: (...args: Parameters<Driver['executeQuery']>) => {
+      const query = driver.executeQuery(...args);
+      return args[2]?.routing === neo4j.routing.READ ? query : afterwards(query);
     },
   });
 }

@@ -1,15 +1,5 @@
 import type { Driver, ManagedTransaction, Session } from 'neo4j-driver';
-
-/** Forwards every property to `target`, binding methods, except the overrides. */
-function forward<T extends object>(target: T, overrides: Record<string, unknown>): T {
-  return new Proxy(target, {
-    get(object, property) {
-      if (typeof property === 'string' && property in overrides) return overrides[property];
-      const value = Reflect.get(object, property, object) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
-    },
-  });
-}
+import { withOverrides } from '../../../lib/with-overrides.js';
 
 /**
  * The real driver, observed: every Cypher statement sent through it (sessions, managed
@@ -18,14 +8,14 @@ function forward<T extends object>(target: T, overrides: Record<string, unknown>
 export function observeStatements(driver: Driver): { driver: Driver; statements: string[] } {
   const statements: string[] = [];
   const observeTx = (tx: ManagedTransaction) =>
-    forward(tx, { run: (query: string, params?: Record<string, unknown>) => (statements.push(query), tx.run(query, params)) });
+    withOverrides(tx, { run: (query: string, params?: Record<string, unknown>) => (statements.push(query), tx.run(query, params)) });
   const observeSession = (session: Session) =>
-    forward(session, {
+    withOverrides(session, {
       run: (query: string, params?: Record<string, unknown>) => (statements.push(query), session.run(query, params)),
       executeRead: <T>(work: (tx: ManagedTransaction) => Promise<T>, config?: object) => session.executeRead((tx) => work(observeTx(tx)), config),
       executeWrite: <T>(work: (tx: ManagedTransaction) => Promise<T>, config?: object) => session.executeWrite((tx) => work(observeTx(tx)), config),
     });
-  const observed = forward(driver, {
+  const observed = withOverrides(driver, {
     session: (config?: Parameters<Driver['session']>[0]) => observeSession(driver.session(config)),
     executeQuery: (query: string, params?: Record<string, unknown>, config?: object) => (statements.push(query), driver.executeQuery(query, params, config)),
   });
