@@ -1,11 +1,12 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from '../lib/process-metrics.js';
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
 /** One registry per gateway instance, so tests can run several side by side. */
 export function createGatewayMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'gateway_' });
+  collectProcessMetrics(registry, 'gateway_');
   const registers = [registry];
   return {
     registry,
@@ -20,6 +21,12 @@ export function createGatewayMetrics() {
       name: 'gateway_subgraph_errors_total',
       help: 'Failed fetches to each subgraph, by reason (timeout, unreachable, http)',
       labelNames: ['subgraph', 'reason'] as const,
+      registers,
+    }),
+    subgraphBatchedOperations: new Counter({
+      name: 'gateway_subgraph_batched_operations_total',
+      help: 'Operations sent to each subgraph inside a batch (with the others of one query fetched from it at the same time)',
+      labelNames: ['subgraph'] as const,
       registers,
     }),
     cacheLookups: new Counter({

@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { collectProcessMetrics } from '../process-metrics.js';
 import { createAddressGuard } from '../address-guard.js';
 import { createAdmission, type AdmittedRequest } from '../admission.js';
 import { createSchemaServer } from '../apollo-server.js';
@@ -90,7 +91,7 @@ export async function startSubgraph<TContext extends RequestScope>(
   guardEntities(schema);
   applyTypeVisibility(schema);
 
-  collectDefaultMetrics({ register: registry, prefix: `${name}_` });
+  collectProcessMetrics(registry, `${name}_`);
   const redis = instrumentRedis(createRedis(config.redis.url, `${name}-limits`, { autoPipelining: true }), storeMetrics);
   const admit = createAdmission({
     verify: createCachedVerifier(createTokenVerifier(config.auth)),
