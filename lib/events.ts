@@ -64,6 +64,12 @@ export type ConsumerOptions<TPayload> = EventHandler<TPayload> & {
   batchSize?: number;
   /** How long one blocking read waits; default 1000 ms. */
   blockMs?: number;
+  /**
+   * After a read that did not fill a batch, wait this long before reading again, so the next read
+   * gathers what arrived meanwhile (default 0): for work that costs about the same for one event as
+   * for a batch and may wait, like rows that are only counted later.
+   */
+  gatherMs?: number;
   /** Pending entries idle this long (a crashed consumer's) are claimed; default 30 s. */
   claimIdleMs?: number;
   /** Export the group's lag as `<prefix>_event_consumer_lag` in this service's registry. */
@@ -95,12 +101,21 @@ export async function ensureGroup(redis: Redis, stream: string, group: string, s
  * A failing handler leaves its entry pending; it is retried after `claimIdleMs`.
  */
 export async function startConsumer<TPayload>(redis: Redis, options: ConsumerOptions<TPayload>): Promise<Consumer> {
-  const { stream, group, consumer, logger, batchSize = 50, blockMs = 1000, claimIdleMs = 30_000 } = options;
+  const { stream, group, consumer, logger, batchSize = 50, blockMs = 1000, gatherMs = 0, claimIdleMs = 30_000 } = options;
   const connection = redis.duplicate({ connectionName: `${group}:${consumer}` });
   await ensureGroup(connection, stream, group, options.startAt);
   if (options.metrics) watchConsumerLag(options.metrics, redis, stream, group);
   let running = true;
   let lastClaim = 0;
+  let endGathering = () => {};
+  const gather = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, gatherMs);
+      endGathering = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   /** The entry ids whose events were handled: a whole batch or none of it, or event by event. */
   async function handleDecoded(decoded: { entryId: string; event: DurableEvent<TPayload> }[]): Promise<string[]> {
@@ -152,7 +167,10 @@ export async function startConsumer<TPayload>(redis: Redis, options: ConsumerOpt
         const read = (await connection.xreadgroup('GROUP', group, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', stream, '>')) as
           | [string, [string, string[]][]][]
           | null;
-        if (read?.[0]) await handleEntries(read[0][1]);
+        const entries = read?.[0]?.[1];
+        if (!entries) continue;
+        await handleEntries(entries);
+        if (gatherMs > 0 && entries.length < batchSize && running) await gather();
       } catch (error) {
         if (!running) break;
         logger.error({ err: error, stream }, 'event consumer read failed; retrying');
@@ -165,6 +183,7 @@ export async function startConsumer<TPayload>(redis: Redis, options: ConsumerOpt
   return {
     stop: async () => {
       running = false;
+      endGathering();
       await done;
       connection.disconnect();
     },

@@ -111,6 +111,28 @@ describe('durable events on Redis streams', () => {
     await redis.del(stream);
   });
 
+  it('with gatherMs, pauses after a read that was not full, so events that arrive one by one are handled together; stop ends the pause', async () => {
+    const stream = `test:events:${randomUUID()}`;
+    const batches: string[][] = [];
+    const consumer = await startConsumer<{ n: number }>(redis, {
+      stream, group: 'g', consumer: 'c1', logger, blockMs: 100, gatherMs: 1_500,
+      handleBatch: async (events) => void batches.push(events.map((event) => event.id)),
+    });
+    await publishEvent(redis, stream, { id: 'e-0', type: 't', payload: { n: 0 } });
+    await eventually(() => batches.length === 1);
+    for (let n = 1; n <= 3; n++) {
+      await publishEvent(redis, stream, { id: `e-${n}`, type: 't', payload: { n } });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    await eventually(() => batches.length === 2);
+    expect(batches).toEqual([['e-0'], ['e-1', 'e-2', 'e-3']]);
+    // the consumer now pauses again: stop does not wait for the pause to end
+    const stopping = Date.now();
+    await consumer.stop();
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+    await redis.del(stream);
+  });
+
   it('counts events not yet read as lag', async () => {
     const stream = `test:events:${randomUUID()}`;
     await redis.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');
