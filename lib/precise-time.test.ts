@@ -18,6 +18,20 @@ describe('precise time', () => {
     expect(() => parseStoredTimestamp('infinity')).toThrow(/Unreadable/);
   });
 
+  it('reads PostgreSQL text in UTC by position exactly as the general reader does', () => {
+    const texts = ['2026-01-14 09:31:02+00', '0099-12-31 23:59:59.9+00', '1970-01-01 00:00:00.000001+00', '1969-12-31 23:59:59.999999+00', '2024-02-29 12:00:00.12+00', '9999-12-31 23:59:59.123456+00'];
+    for (const fraction of ['1', '12', '123', '1234', '12345', '123456', '000999']) texts.push(`2026-07-01 08:05:09.${fraction}+00`);
+    for (const text of texts) {
+      const stored = parseStoredTimestamp(text);
+      const general = parseInstant(text)?.instant;
+      expect([text, stored.exact, stored.getTime()]).toEqual([text, general?.exact, general?.getTime()]);
+    }
+    expect(parseStoredTimestamp('0099-12-31 23:59:59.9+00').exact).toBe('0099-12-31T23:59:59.900000Z');
+    // five-digit years and dates before the common era are left to the general reader
+    expect(parseStoredTimestamp('10000-01-01 00:00:00+00').exact).toBe(parseInstant('10000-01-01 00:00:00+00')?.instant.exact);
+    expect(() => parseStoredTimestamp('2026-01-14 09:31:02+00 BC')).toThrow(/Unreadable/);
+  });
+
   it('says when digits below the microsecond are lost', () => {
     expect(parseInstant('2026-01-14T09:31:02.123456789Z')?.submicrosecondLost).toBe(true);
     expect(parseInstant('2026-01-14T09:31:02.123456000Z')?.submicrosecondLost).toBe(false);

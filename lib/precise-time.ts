@@ -5,12 +5,19 @@
  * so a migrated value is stored exactly and keyset cursors compare like the database does.
  */
 export class PreciseDate extends Date {
-  /** ISO-8601 in UTC with six fraction digits, e.g. `2026-01-14T09:31:02.123456Z`. */
-  readonly exact: string;
+  private exactText: string | undefined;
 
-  private constructor(milliseconds: number, microsOfMilli: number) {
+  private constructor(
+    milliseconds: number,
+    private readonly microsOfMilli: number,
+  ) {
     super(milliseconds);
-    this.exact = `${super.toISOString().slice(0, 23)}${String(microsOfMilli).padStart(3, '0')}Z`;
+  }
+
+  /** ISO-8601 in UTC with six fraction digits, e.g. `2026-01-14T09:31:02.123456Z`. */
+  get exact(): string {
+    // written on first use: most instants read from a store are only ever shown to the millisecond
+    return (this.exactText ??= `${this.toISOString().slice(0, 23)}${String(this.microsOfMilli).padStart(3, '0')}Z`);
   }
 
   /** The instant `milliseconds` plus `microsOfMilli` (0..999) microseconds. */
@@ -51,7 +58,7 @@ export function parseInstant(text: string, zoneless?: (wallTimeMs: number) => nu
   const match = timestampPattern.exec(text.trim());
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, fraction = '', zone] = match;
-  const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  const wall = utcMilliseconds(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second));
   if (Number.isNaN(wall) || !sameWallTime(wall, Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second))) return undefined;
   let offsetMs: number;
   if (zone === undefined) {
@@ -70,9 +77,28 @@ export function parseInstant(text: string, zoneless?: (wallTimeMs: number) => nu
 export function parseStoredTimestamp(value: string | Date): PreciseDate {
   if (value instanceof PreciseDate) return value;
   if (value instanceof Date) return PreciseDate.of(value.getTime());
+  const utc = parseUtcStoredTimestamp(value);
+  if (utc) return utc;
   const parsed = parseInstant(value);
   if (!parsed) throw new Error(`Unreadable timestamp from PostgreSQL: ${value}`);
   return parsed.instant;
+}
+
+const storedUtcPattern = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?\+00$/;
+
+/**
+ * What a session in UTC receives for every timestamptz (`2026-01-14 09:31:02.123456+00`), read by
+ * position: operations reads thousands a second. PostgreSQL writes only real dates, so the checks
+ * parseInstant makes for texts from elsewhere are not needed. Undefined for any other text.
+ */
+function parseUtcStoredTimestamp(text: string): PreciseDate | undefined {
+  if (!storedUtcPattern.test(text)) return undefined;
+  const digit = (at: number) => text.charCodeAt(at) - 48;
+  const pair = (at: number) => digit(at) * 10 + digit(at + 1);
+  const milliseconds = utcMilliseconds(pair(0) * 100 + pair(2), pair(5), pair(8), pair(11), pair(14), pair(17));
+  // the fraction's digits sit between the seconds (position 19) and the zone (the last 3 characters)
+  const fraction = text.length > 22 ? Number(text.slice(20, -3).padEnd(6, '0')) : 0;
+  return PreciseDate.of(milliseconds + Math.floor(fraction / 1000), fraction % 1000);
 }
 
 /** `Z`, `+01`, `+0530`, `-05:00`, `+00:53:28` as milliseconds east of UTC. */
@@ -84,6 +110,13 @@ function zoneOffsetMs(zone: string): number {
   const minutes = Number(digits.slice(2, 4) || '0');
   const seconds = Number(digits.slice(4, 6) || '0');
   return sign * ((hours * 60 + minutes) * 60 + seconds) * 1000;
+}
+
+/** Date.UTC's instant of a wall time in UTC (month 1..12), for the years 0 to 99 too (which Date.UTC takes as 1900 to 1999). */
+function utcMilliseconds(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  const date = new Date(Date.UTC(2000, 0, 1, hour, minute, second));
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime();
 }
 
 /** Date.UTC rolls 2026-02-30 over to March: such a text is not a date. */
