@@ -10,6 +10,8 @@ describe('operations prepared statements', () => {
   afterAll(() => pool.end());
 
   const preparedTexts = async () => (await pool.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements')).rows.map((row) => row.statement);
+  // the statements db.ts names by a hash of their text (the code's own prepared queries have names of their own)
+  const hashNamedTexts = async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name ~ '^s[A-Za-z0-9_-]{27}$'`)).rows[0]?.n;
 
   it('prepares a statement at its first run and reuses it at the next, with other parameters and any number of ids', async () => {
     expect(await findSessionsByIds(db, ['no-such-session-1'])).toEqual([]);
@@ -20,7 +22,7 @@ describe('operations prepared statements', () => {
   });
 
   it('prepares at most 500 texts per connection and runs the others unprepared, answering them all', async () => {
-    const before = (await preparedTexts()).length;
+    const before = (await hashNamedTexts()) ?? 500;
     const answers: number[] = [];
     for (let index = 0; index < 520; index += 1) {
       const { rows } = await pool.query<{ n: number }>({ text: `SELECT $1::int + ${index} AS n`, values: [1] });
@@ -28,6 +30,6 @@ describe('operations prepared statements', () => {
     }
     expect(answers).toEqual(Array.from({ length: 520 }, (_, index) => index + 1));
     expect(before).toBeLessThan(500);
-    expect(await preparedTexts()).toHaveLength(500);
+    expect(await hashNamedTexts()).toBe(500);
   });
 });

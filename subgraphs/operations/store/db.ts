@@ -61,6 +61,19 @@ const maxPreparedPerConnection = 500;
  * whose text varies with their number of parameters would make ever more; past
  * `maxPreparedPerConnection` texts a connection runs the new ones unprepared.
  */
+/** Statement names by text, for every connection: hashing a text once, not at every execution. */
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  const known = statementNames.get(text);
+  if (known) return known;
+  const name = `s${createHash('sha1').update(text).digest('base64url')}`;
+  // texts are the code's own (values are parameters), so few; bounded all the same
+  if (statementNames.size >= 10 * maxPreparedPerConnection) statementNames.clear();
+  statementNames.set(text, name);
+  return name;
+}
+
 function prepareStatements(client: pg.PoolClient): void {
   const prepared = new Set<string>();
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
@@ -68,7 +81,7 @@ function prepareStatements(client: pg.PoolClient): void {
     const config = args[0] as { text?: unknown; name?: unknown } | null;
     // query configs only: a bare string and a Submittable (a cursor) are left as they are
     if (config && typeof config === 'object' && typeof config.text === 'string' && config.name === undefined && !('submit' in config)) {
-      const name = `s${createHash('sha1').update(config.text).digest('base64url')}`;
+      const name = statementName(config.text);
       if (prepared.has(name) || prepared.size < maxPreparedPerConnection) {
         prepared.add(name);
         args[0] = { ...config, name };

@@ -6,16 +6,20 @@ import { countWhere, newestFirst } from './paging.js';
 import type { DocumentStatus } from './schema/columns.js';
 import { documentQuality, documents } from './schema/index.js';
 import { anyOf } from './any-of.js';
+import { preparedPerExecutor } from './prepared.js';
 
 export type DocumentRow = typeof documents.$inferSelect;
 export type DocumentQualityRow = typeof documentQuality.$inferSelect;
 
+const documentsByIds = preparedPerExecutor((db) => db.select().from(documents).where(anyOf(documents.id, sql.placeholder('ids'))).prepare('documents_by_ids'));
+const qualityByDocumentIds = preparedPerExecutor((db) => db.select().from(documentQuality).where(anyOf(documentQuality.documentId, sql.placeholder('ids'))).prepare('quality_by_document_ids'));
+
 export function findDocumentsByIds(db: Executor, ids: readonly string[]): Promise<DocumentRow[]> {
-  return db.select().from(documents).where(anyOf(documents.id, ids));
+  return documentsByIds(db).execute({ ids: [...ids] });
 }
 
 export function findQualityByDocumentIds(db: Executor, ids: readonly string[]): Promise<DocumentQualityRow[]> {
-  return db.select().from(documentQuality).where(anyOf(documentQuality.documentId, ids));
+  return qualityByDocumentIds(db).execute({ ids: [...ids] });
 }
 
 const statusFilter = (status: DocumentStatus | null | undefined) => (status ? eq(documents.status, status) : undefined);

@@ -8,11 +8,14 @@ import type { MessageRole } from './schema/columns.js';
 import { messages, sessions } from './schema/index.js';
 import type { SessionRow } from './sessions.js';
 import { anyOf } from './any-of.js';
+import { preparedPerExecutor } from './prepared.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 
+const messagesByIds = preparedPerExecutor((db) => db.select().from(messages).where(anyOf(messages.id, sql.placeholder('ids'))).prepare('messages_by_ids'));
+
 export function findMessagesByIds(db: Executor, ids: readonly string[]): Promise<MessageRow[]> {
-  return db.select().from(messages).where(anyOf(messages.id, ids));
+  return messagesByIds(db).execute({ ids: [...ids] });
 }
 
 /** One page request: up to `limit` messages of a session after the cursor, oldest first. */
@@ -22,14 +25,8 @@ export interface MessagePageKey {
   after?: KeysetCursor;
 }
 
-/**
- * The messages of many pages in ONE statement, whatever the number of sessions: a lateral
- * join picks each page's ids through the (session_id, created_at, id) index. Rows come
- * ordered by session, then chronologically; the caller splits them per key.
- */
-export function listMessagePages(db: Executor, keys: readonly MessagePageKey[]): Promise<MessageRow[]> {
-  const spec = JSON.stringify(keys.map((key) => ({ session_id: key.sessionId, lim: key.limit, after_at: key.after ? exactIso(key.after.at) : null, after_id: key.after?.id ?? null })));
-  const pageIds = sql`SELECT page.id FROM jsonb_to_recordset(${spec}::jsonb) AS k(session_id text, lim int, after_at timestamptz, after_id text)
+const messagePages = preparedPerExecutor((db) => {
+  const pageIds = sql`SELECT page.id FROM jsonb_to_recordset(${sql.placeholder('spec')}::jsonb) AS k(session_id text, lim int, after_at timestamptz, after_id text)
     CROSS JOIN LATERAL (
       SELECT m.id FROM messages m
       WHERE m.session_id = k.session_id AND (k.after_at IS NULL OR (m.created_at, m.id) > (k.after_at, k.after_id))
@@ -39,7 +36,18 @@ export function listMessagePages(db: Executor, keys: readonly MessagePageKey[]):
     .select()
     .from(messages)
     .where(sql`${messages.id} IN (${pageIds})`)
-    .orderBy(asc(messages.sessionId), asc(messages.createdAt), asc(messages.id));
+    .orderBy(asc(messages.sessionId), asc(messages.createdAt), asc(messages.id))
+    .prepare('message_pages');
+});
+
+/**
+ * The messages of many pages in ONE statement, whatever the number of sessions: a lateral
+ * join picks each page's ids through the (session_id, created_at, id) index. Rows come
+ * ordered by session, then chronologically; the caller splits them per key.
+ */
+export function listMessagePages(db: Executor, keys: readonly MessagePageKey[]): Promise<MessageRow[]> {
+  const spec = JSON.stringify(keys.map((key) => ({ session_id: key.sessionId, lim: key.limit, after_at: key.after ? exactIso(key.after.at) : null, after_id: key.after?.id ?? null })));
+  return messagePages(db).execute({ spec });
 }
 
 /** A message about to be posted: its id is chosen by the caller, the same in both stores. */

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { notFound } from '../../../lib/errors.js';
 import type { KeysetCursor } from '../paging/cursor.js';
 import { writeAudit, type Actor, type WithinChange } from './audit.js';
@@ -7,11 +7,14 @@ import { countWhere, newestFirst } from './paging.js';
 import type { SessionStatus } from './schema/columns.js';
 import { sessions } from './schema/index.js';
 import { anyOf } from './any-of.js';
+import { preparedPerExecutor } from './prepared.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
 
+const sessionsByIds = preparedPerExecutor((db) => db.select().from(sessions).where(anyOf(sessions.id, sql.placeholder('ids'))).prepare('sessions_by_ids'));
+
 export function findSessionsByIds(db: Executor, ids: readonly string[]): Promise<SessionRow[]> {
-  return db.select().from(sessions).where(anyOf(sessions.id, ids));
+  return sessionsByIds(db).execute({ ids: [...ids] });
 }
 
 export interface SessionFilter {
