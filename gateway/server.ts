@@ -73,7 +73,7 @@ export async function startGateway(baseConfig: Config, options: GatewayOptions =
       const url = (settings.subgraphUrls as Record<string, string | undefined>)[name] ?? routingUrl;
       if (!url) throw new Error(`subgraph ${name} has no URL in the supergraph`);
       readiness[`subgraph:${name}`] = createHealthCheck(url);
-      return new SubgraphDataSource(name, url, { timeoutMs: settings.subgraphTimeoutMs, metrics, logger, tracer: tracing.tracer });
+      return new SubgraphDataSource(name, url, { timeoutMs: settings.subgraphTimeoutMs, maxBatchOperations: config.limits.maxBatchOperations, maxBodyBytes: config.limits.maxBodyBytes, metrics, logger, tracer: tracing.tracer });
     },
   });
   const supergraphs = createSupergraphIdentity(gateway);

@@ -5,6 +5,7 @@ import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { inClientSpan, withTraceHeaders } from '../lib/tracing.js';
 import { createHttpFetcher } from './http-fetcher.js';
+import { batchConcurrentFetches } from './subgraph-batching.js';
 import { dedupeInflightQueries } from './inflight-dedupe.js';
 import type { GatewayContext } from './context.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -21,6 +22,10 @@ function classify(error: unknown): 'timeout' | 'unreachable' {
 
 export interface SubgraphFetchOptions {
   timeoutMs: number;
+  /** Parallel fetches of one request joined into one batch at most (gateway/subgraph-batching); 1 joins none. */
+  maxBatchOperations: number;
+  /** The subgraphs' body limit, which a batch's body stays within. */
+  maxBodyBytes: number;
   metrics: GatewayMetrics;
   logger: Logger;
   tracer: Tracer;
@@ -28,7 +33,7 @@ export interface SubgraphFetchOptions {
 
 /**
  * Fetches from one subgraph over a keep-alive pool under a per-subgraph timeout (identical
- * queries in flight share one fetch), forwards the caller's Authorization, request id and trace
+ * queries in flight share one fetch; one request's parallel fetches go out as one batch), forwards the caller's Authorization, request id and trace
  * context (each fetch a client span), and turns transport failures into an error that names the
  * subgraph; the gateway keeps the fields other subgraphs resolved.
  */
@@ -60,7 +65,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   private createFetcher(): Fetcher {
     const { tracer, timeoutMs } = this.options;
-    const fetchOnce = createHttpFetcher(timeoutMs);
+    const fetchOnce = batchConcurrentFetches(createHttpFetcher(timeoutMs), {
+      maxOperations: this.options.maxBatchOperations,
+      maxBytes: this.options.maxBodyBytes,
+      onBatch: (operations) => this.options.metrics.subgraphBatchedOperations.inc({ subgraph: this.name }, operations),
+    });
     // Timed and traced inside the de-duplication: the fetches the subgraph really receives (a
     // shared fetch belongs to the trace of the request that started it).
     return dedupeInflightQueries((url, init) =>

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Viewer } from './auth.js';
 import type { AddressGuard } from './address-guard.js';
+import { declaredOperations } from './batch-operations.js';
 import type { CachedVerifier } from './cached-verifier.js';
 import { unauthenticated } from './errors.js';
 import type { Admission } from './http-server.js';
@@ -20,7 +21,7 @@ export interface AdmissionDependencies {
   addressGuard: AddressGuard;
   /** Requests per identity (`sub`). */
   rateLimiter: RateLimiter;
-  limits: { maxBodyBytes: number; maxDocumentBodyBytes: number };
+  limits: { maxBodyBytes: number; maxDocumentBodyBytes: number; maxBatchOperations: number };
 }
 
 /**
@@ -47,8 +48,9 @@ export function createAdmission(deps: AdmissionDependencies) {
       deps.addressGuard.charge(address);
       throw unauthenticated();
     }
-    await deps.rateLimiter.charge(viewer.sub);
+    const operations = declaredOperations(req, deps.limits.maxBatchOperations);
+    await deps.rateLimiter.charge(viewer.sub, operations);
     const maxBodyBytes = can(viewer, 'document.ingest') ? deps.limits.maxDocumentBodyBytes : deps.limits.maxBodyBytes;
-    return { viewer, requestId, maxBodyBytes };
+    return { viewer, requestId, maxBodyBytes, operations };
   };
 }

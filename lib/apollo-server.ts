@@ -1,11 +1,13 @@
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { createApolloLogger } from './apollo-logger.js';
+import { createCacheControlPlugin } from './cache-control-plugin.js';
 import type { Config } from './config.js';
 import { createFormatError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -58,12 +60,21 @@ function sharedOptions<TContext extends BaseContext>(options: ServiceApolloOptio
   };
 }
 
-/** An Apollo server over an executable schema (a subgraph), with the shared settings. */
+/**
+ * An Apollo server over an executable schema (a subgraph), with the shared settings. It answers
+ * batches (a JSON array of operations, sharing one request context), which the gateway sends when
+ * one query fetches from it more than once at the same time; lib/http-server holds a batch to the
+ * size its request declared, and the preflight checks each operation. Its Cache-Control header
+ * comes from lib/cache-control-plugin.
+ */
 export function createSchemaServer<TContext extends BaseContext>(
   schema: NonNullable<ApolloServerOptions<TContext>['schema']>,
   options: ServiceApolloOptions<TContext>,
 ): ApolloServer<TContext> {
-  return new ApolloServer<TContext>({ schema, ...sharedOptions(options) });
+  const shared = sharedOptions(options);
+  // the same Cache-Control header as Apollo's plugin, without its wrapper around every resolver
+  const plugins = [ApolloServerPluginCacheControlDisabled(), createCacheControlPlugin<TContext>(), ...shared.plugins] as ApolloServerPlugin<TContext>[];
+  return new ApolloServer<TContext>({ schema, allowBatchedHttpRequests: true, ...shared, plugins });
 }
 
 /** An Apollo server over a gateway, with the shared settings. */

@@ -99,6 +99,7 @@ export const envSchema = z.object({
   SUBGRAPH_RATE_LIMIT: positiveInt.default(3000),
   UNAUTHENTICATED_RATE_LIMIT: positiveInt.default(60),
   MAX_IN_FLIGHT_REQUESTS: positiveInt.default(512),
+  SUBGRAPH_BATCH_MAX_OPERATIONS: positiveInt.max(100).default(8),
   REQUEST_BODY_TIMEOUT_MS: positiveInt.default(10_000),
 
   FEEDBACK_LIMIT_PER_PATIENT_PER_DAY: positiveInt.default(50),

@@ -65,7 +65,14 @@ export interface Config {
   /** How long a stopping service lets requests in flight finish. */
   shutdown: { graceMs: number };
   /** The same request limits in the gateway and in every subgraph (subgraphs can be reached directly). */
-  limits: QueryLimitSettings & { maxBodyBytes: number; maxDocumentBodyBytes: number; maxInFlight: number; bodyTimeoutMs: number };
+  limits: QueryLimitSettings & {
+    maxBodyBytes: number;
+    maxDocumentBodyBytes: number;
+    maxInFlight: number;
+    /** Operations one request to a subgraph may carry as a batch (the gateway joins its parallel fetches to a subgraph); 1 sends each on its own. */
+    maxBatchOperations: number;
+    bodyTimeoutMs: number;
+  };
   /** Fixed-window limits: per identity at the gateway and at each subgraph, per address for requests without valid credentials. */
   rateLimits: { windowSeconds: number; gateway: number; subgraph: number; unauthenticatedPerAddress: number };
   /** How much feedback one patient may give in 24 h, in all and about any one entity. */
@@ -218,6 +225,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: env.REQUEST_MAX_BODY_BYTES,
       maxDocumentBodyBytes: env.DOCUMENT_MAX_BODY_BYTES,
       maxInFlight: env.MAX_IN_FLIGHT_REQUESTS,
+      maxBatchOperations: env.SUBGRAPH_BATCH_MAX_OPERATIONS,
       bodyTimeoutMs: env.REQUEST_BODY_TIMEOUT_MS,
     },
     rateLimits: {

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { trace, type Tracer } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
+import { checkDeclaredOperations } from './batch-operations.js';
 import { createDrainGate } from './drain.js';
 import { httpStatusOf } from './errors.js';
 import type { Preflight } from './query-preflight.js';
@@ -30,6 +31,8 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promis
 export interface Admission {
   /** Largest body this request may send. */
   maxBodyBytes: number;
+  /** The operations the body must hold: more than 1 for a batch (lib/batch-operations). */
+  operations: number;
 }
 
 export interface ServeOptions<TContext extends BaseContext, TAdmission extends Admission> {
@@ -40,7 +43,7 @@ export interface ServeOptions<TContext extends BaseContext, TAdmission extends A
   host?: string;
   /**
    * Runs before the body is read: refuses the request by throwing a GraphQLError (its
-   * `extensions.http` gives the status) and sets its body limit. Default: `{ maxBodyBytes: 1 MiB }`.
+   * `extensions.http` gives the status) and sets its body limit. Default: `{ maxBodyBytes: 1 MiB, operations: 1 }`.
    */
   admit?: (req: IncomingMessage) => Promise<TAdmission>;
   /** Checks the operation before Apollo parses and validates it (lib/query-preflight). */
@@ -87,7 +90,7 @@ function acceptsEventStream(req: IncomingMessage): boolean {
   return accept.includes('text/event-stream') && !accept.includes('application/json') && !accept.includes('application/graphql-response+json');
 }
 
-const defaultAdmission: Admission = { maxBodyBytes: 1024 * 1024 };
+const defaultAdmission: Admission = { maxBodyBytes: 1024 * 1024, operations: 1 };
 /** Scrapes (like the probes): frequent, and no caller's work, so neither traced nor given a request id. */
 const scrapePath = '/metrics';
 
@@ -176,7 +179,7 @@ export async function serveGraphQL<TContext extends BaseContext, TAdmission exte
       return void sendJson(res, 413, { errors: [{ message: `Request body exceeds ${admission.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
     }
     const method = (req.method ?? 'GET').toUpperCase();
-    const refusal = options.preflight?.({ method, search: url.search, body });
+    const refusal = checkDeclaredOperations(body, admission.operations) ?? options.preflight?.({ method, search: url.search, body });
     if (refusal) return void sendGraphQLError(res, refusal);
     return { admission, method, search: url.search, body };
   }

@@ -55,7 +55,7 @@ export function createQueryPreflight(options: { limits: QueryLimitSettings; sche
     documents.set(query, document);
     return document;
   };
-  return (request) => {
+  const check = (request: RawGraphQLRequest): GraphQLError | undefined => {
     const operation = readOperation(request);
     const schema = options.schema();
     if (!operation || !schema) return undefined;
@@ -68,5 +68,14 @@ export function createQueryPreflight(options: { limits: QueryLimitSettings; sche
       if (error instanceof GraphQLError) return error;
       throw error;
     }
+  };
+  // a batch (a subgraph's, lib/batch-operations) is refused whole when one of its operations would be
+  return (request) => {
+    if (!Array.isArray(request.body)) return check(request);
+    for (const body of request.body) {
+      const refusal = check({ ...request, body });
+      if (refusal) return refusal;
+    }
+    return undefined;
   };
 }

@@ -10,14 +10,14 @@ export function rateLimited(retryAfterSeconds: number): AppError {
 }
 
 export interface RateLimiter {
-  /** Counts one request for `identity`; throws RATE_LIMITED (429) past the limit. */
-  charge(identity: string): Promise<void>;
+  /** Counts `requests` (default 1) for `identity`; throws RATE_LIMITED (429) past the limit. */
+  charge(identity: string, requests?: number): Promise<void>;
 }
 
-// One round trip: count, start the window on the first hit, and report the time left.
+// One round trip: count, start the window with the first charge, and report the time left.
 const chargeScript = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if count == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return { count, redis.call('PTTL', KEYS[1]) }`;
 const chargeSha = createHash('sha1').update(chargeScript).digest('hex');
 
@@ -33,13 +33,13 @@ export function createRateLimiter(
   const prefix = options.keyPrefix ?? 'gw:rl:';
   const windowMs = options.windowSeconds * 1000;
   return {
-    async charge(identity) {
+    async charge(identity, requests = 1) {
       let result: [number, number];
       try {
         // evalsha first: the script text crosses the wire only when Redis has not seen it yet.
-        result = (await redis.evalsha(chargeSha, 1, `${prefix}${identity}`, windowMs).catch((error: Error) => {
+        result = (await redis.evalsha(chargeSha, 1, `${prefix}${identity}`, windowMs, requests).catch((error: Error) => {
           if (!error.message.startsWith('NOSCRIPT')) throw error;
-          return redis.eval(chargeScript, 1, `${prefix}${identity}`, windowMs);
+          return redis.eval(chargeScript, 1, `${prefix}${identity}`, windowMs, requests);
         })) as [number, number];
       } catch (error) {
         options.logger.warn({ err: error }, 'rate limiter unavailable; request allowed');

@@ -107,6 +107,38 @@ describe('gateway over the real subgraphs', () => {
     });
   });
 
+  it("sends the query's two parallel fetches from knowledge as one batch, and knowledge charges the caller for each", async () => {
+    const batchedOperations = async () => {
+      const metrics = await (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+      return Number(metrics.split('\n').find((line) => line.startsWith('gateway_subgraph_batched_operations_total{subgraph="knowledge"}'))?.split(' ')[1] ?? 0);
+    };
+    const charged = async () => Number((await redis.get(`sg:knowledge:rl:${world.prefix}a`)) ?? 0);
+    const before = { batched: await batchedOperations(), charged: await charged() };
+    const reply = await postGraphQL(gateway.url, { query: crossStoreQuery, variables: { id: sessionId } }, world.tokens.a);
+    expect(reply.body.errors).toBeUndefined();
+    const session = reply.body.data?.session as { patient: unknown; messages: { edges: { node: { mentions: { name: string }[] } }[] } };
+    expect(session.patient).toEqual({ allergies: [{ substance: 'Penicillin' }] });
+    expect(session.messages.edges[0]?.node.mentions.map((mention) => mention.name)).toEqual([`Infliximab ${world.prefix}`]);
+    expect({ batched: (await batchedOperations()) - before.batched, charged: (await charged()) - before.charged }).toEqual({ batched: 2, charged: 2 });
+  });
+
+  it('holds a batch sent to a subgraph to the number of operations its request declares', async () => {
+    const allergies = { query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { allergies { substance } } } }', variables: { r: [{ __typename: 'Patient', id: world.patientA }] } };
+    const send = (body: unknown, declared?: string) =>
+      fetch(world.subgraphUrls.knowledge, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${world.tokens.a}`, ...(declared ? { 'x-graphql-operations': declared } : {}) },
+        body: JSON.stringify(body),
+      });
+    const batch = await send([allergies, allergies], '2');
+    expect(batch.status).toBe(200);
+    expect(await batch.json()).toEqual([0, 1].map(() => ({ data: { _entities: [{ allergies: [{ substance: 'Penicillin' }] }] } })));
+    const undeclared = await send([allergies, allergies]);
+    expect([undeclared.status, ((await undeclared.json()) as { errors: { message: string }[] }).errors[0]?.message]).toEqual([400, 'The request holds 2 operations but declares 1 in its x-graphql-operations header']);
+    const tooMany = await send(Array.from({ length: 9 }, () => allergies), '9');
+    expect([tooMany.status, ((await tooMany.json()) as { errors: { message: string }[] }).errors[0]?.message]).toEqual([400, 'The x-graphql-operations header must be a whole number from 1 to 8']);
+  });
+
   it('computes a posted message\'s passages when it is written: its first read finds them remembered', async () => {
     const content = 'Should infliximab trough levels change my dosing interval?';
     const posted = await postGraphQL(
