@@ -1,5 +1,8 @@
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { describe, expect, it } from 'vitest';
+import { createHttpFetcher } from './http-fetcher.js';
 import { batchConcurrentFetches } from './subgraph-batching.js';
 
 const url = 'http://knowledge/graphql';
@@ -109,6 +112,31 @@ describe('batchConcurrentFetches', () => {
     const later = await Promise.all([json(batched(url, operation('{ c }'))), json(batched(url, operation('{ d }')))]);
     expect([...first, ...later]).toEqual(['{ a }', '{ b }', '{ c }', '{ d }'].map((query) => ({ data: { echoed: query } })));
     expect(sent.map((request) => Array.isArray(request.body))).toEqual([true, false, false, false, false]);
+  });
+
+  it('sends each operation alone, from then on, to a real Apollo server that does not take batches (an older subgraph)', async () => {
+    const server = new ApolloServer({ typeDefs: 'type Query { a: String b: String }', resolvers: { Query: { a: () => 'A', b: () => 'B' } } });
+    const { url: served } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
+    const requests: string[] = [];
+    const http = createHttpFetcher(5_000);
+    const counting: Fetcher = (target, init) => {
+      requests.push(String(init?.body).startsWith('[') ? 'batch' : 'one');
+      return http(target, init);
+    };
+    const batched = batchConcurrentFetches(counting, { maxOperations: 8, maxBytes: 100_000 });
+    const read = () => Promise.all([json(batched(served, operation('{ a }'))), json(batched(served, operation('{ b }')))]);
+    expect(await read()).toEqual([{ data: { a: 'A' } }, { data: { b: 'B' } }]);
+    expect(await read()).toEqual([{ data: { a: 'A' } }, { data: { b: 'B' } }]);
+    expect(requests).toEqual(['batch', 'one', 'one', 'one', 'one']);
+    await server.stop();
+  });
+
+  it('sends each operation alone again when a batch is refused as a bad request (too large for the subgraph), and keeps batching', async () => {
+    const tooLarge = '{"errors":[{"message":"Request body exceeds 100 bytes","extensions":{"code":"BAD_REQUEST"}}]}';
+    const { fetcher, sent } = recordingFetcher((body) => (Array.isArray(body) ? response(200, tooLarge) : answerEach(body)));
+    const batched = batchConcurrentFetches(fetcher, { maxOperations: 8, maxBytes: 100_000 });
+    for (let round = 0; round < 2; round += 1) expect(await Promise.all([json(batched(url, operation('{ a }'))), json(batched(url, operation('{ b }')))])).toEqual([{ data: { echoed: '{ a }' } }, { data: { echoed: '{ b }' } }]);
+    expect(sent.map((request) => Array.isArray(request.body))).toEqual([true, false, false, true, false, false]);
   });
 
   it('fails every operation of a batch whose request failed', async () => {

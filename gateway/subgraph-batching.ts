@@ -12,6 +12,17 @@ function header(init: FetcherRequestInit, name: string): string {
   return (init.headers as Record<string, string> | undefined)?.[name] ?? '';
 }
 
+type Refusal = { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | undefined;
+
+/**
+ * A batch refused as a bad request (http-fetcher hands a subgraph's GraphQL answers to 4xx on as
+ * 200): one the subgraph cannot take as a batch (too many operations for its own limit, too large
+ * a body), which each operation alone may pass.
+ */
+const refusedAsBadRequest = (answer: unknown) => (answer as Refusal)?.errors?.[0]?.extensions?.code === 'BAD_REQUEST';
+/** Apollo Server's answer when batching is off (a subgraph of an older version). */
+const refusedBatching = (answer: unknown) => (answer as Refusal)?.errors?.[0]?.message === 'Operation batching disabled.';
+
 /** One operation's answer cut from a batch's array, shaped like the batch's own response. */
 function answerOf(batch: FetcherResponse, answer: unknown): FetcherResponse {
   const response: FetcherResponse = {
@@ -35,8 +46,9 @@ function answerOf(batch: FetcherResponse, answer: unknown): FetcherResponse {
  *
  * Only fetches with the same URL, Authorization and request id are joined, at most `maxOperations`
  * and `maxBytes` of body at once (the subgraph's body limit: operations that fit alone still fit). An answer that is not such an array (a refusal of the whole request: 401, 429, 503)
- * is every caller's answer. A subgraph that refuses batches (HTTP 400, an older version) gets
- * each operation on its own, then and from then on.
+ * is every caller's answer. A batch refused as a bad request is sent again one operation at a
+ * time; a subgraph that does not take batches at all (an older version) gets each operation on its
+ * own from then on.
  */
 export function batchConcurrentFetches(fetcher: Fetcher, options: { maxOperations: number; maxBytes: number; onBatch?: (operations: number) => void }): Fetcher {
   const waiting = new Map<string, { url: string; operations: Waiting[] }>();
@@ -56,22 +68,22 @@ export function batchConcurrentFetches(fetcher: Fetcher, options: { maxOperation
       for (const operation of operations) operation.reject(error);
       return;
     }
-    if (response.status === 400) {
-      refusesBatches.add(url);
-      for (const operation of operations) void sendAlone(url, operation);
-      return;
-    }
     let answers: unknown;
     try {
       answers = await response.json();
     } catch {
       answers = undefined;
     }
-    if (!Array.isArray(answers) || answers.length !== operations.length) {
-      for (const operation of operations) operation.resolve(response);
+    if (Array.isArray(answers) && answers.length === operations.length) {
+      operations.forEach((operation, index) => operation.resolve(answerOf(response, answers[index])));
       return;
     }
-    operations.forEach((operation, index) => operation.resolve(answerOf(response, answers[index])));
+    if (response.status === 400 || refusedAsBadRequest(answers)) {
+      if (response.status === 400 || refusedBatching(answers)) refusesBatches.add(url);
+      for (const operation of operations) void sendAlone(url, operation);
+      return;
+    }
+    for (const operation of operations) operation.resolve(response);
   }
 
   /** Consecutive operations, as many as a batch may hold in number and in bytes. */
