@@ -33,9 +33,10 @@ export interface SubgraphFetchOptions {
 
 /**
  * Fetches from one subgraph over a keep-alive pool under a per-subgraph timeout (identical
- * queries in flight share one fetch; one request's parallel fetches go out as one batch), forwards the caller's Authorization, request id and trace
- * context (each fetch a client span), and turns transport failures into an error that names the
- * subgraph; the gateway keeps the fields other subgraphs resolved.
+ * queries in flight share one fetch; one request's parallel fetches go out as one batch),
+ * forwards the caller's Authorization, request id and trace context (each fetch a client span),
+ * and turns transport failures into an error that names the subgraph; the gateway keeps the
+ * fields other subgraphs resolved.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
