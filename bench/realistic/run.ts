@@ -75,6 +75,8 @@ interface Row {
   gateway: string;
   result: RealisticResult;
   cpuMs: Record<string, number>;
+  /** This process's own CPU in the window: the clients that send the load, not the system measured. */
+  loadGeneratorMs: number;
   responseHits: number | undefined;
   passageHits: number | undefined;
 }
@@ -156,6 +158,11 @@ async function main(): Promise<void> {
     const readings = { start: Promise.resolve<[Lookups, Lookups]>([none, none]), end: Promise.resolve<[Lookups, Lookups]>([none, none]) };
     let before: Record<string, number> = {};
     let cpuMs: Record<string, number> = {};
+    const ownCpuMs = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    };
+    let loadGeneratorMs = 0;
     const result = await runRealisticLoad(url, post, {
       ...load,
       warmupMs: Number(values.warmup) * 1000,
@@ -164,16 +171,18 @@ async function main(): Promise<void> {
       firstSerial: gatewayIndex * 1_000_000,
       onMeasureStart: () => {
         before = meter.take();
+        loadGeneratorMs = -ownCpuMs();
         readings.start = readCaches();
       },
       onMeasureEnd: () => {
         cpuMs = meter.since(before);
+        loadGeneratorMs += ownCpuMs();
         readings.end = readCaches();
       },
     });
     close();
     const [[responseBefore, passagesBefore], [responseAfter, passagesAfter]] = await Promise.all([readings.start, readings.end]);
-    rows.push({ gateway: role, result, cpuMs, responseHits: hitRatio(responseBefore, responseAfter), passageHits: hitRatio(passagesBefore, passagesAfter) });
+    rows.push({ gateway: role, result, cpuMs, loadGeneratorMs, responseHits: hitRatio(responseBefore, responseAfter), passageHits: hitRatio(passagesBefore, passagesAfter) });
     await stopProcess(gateway, benchStopMs);
     console.log(`  ${role}: ${result.rps.toFixed(1)} RPS, p95 ${result.p95.toFixed(1)} ms, ${result.errors} errors`);
   }
@@ -196,11 +205,11 @@ function printRows(rows: Row[]): void {
     'response cache hits': percent(responseHits),
     'passage memo hits': percent(passageHits),
   })));
-  console.log('CPU milliseconds per request, by process:');
-  console.table(rows.map(({ gateway, result, cpuMs }) => {
+  console.log('CPU milliseconds per request, by process (the load generator, this process, shares the cores but is not in the total):');
+  console.table(rows.map(({ gateway, result, cpuMs, loadGeneratorMs }) => {
     const perRequest = Object.fromEntries(Object.entries(cpuMs).map(([name, ms]) => [name, (ms / result.requests).toFixed(2)]));
     const total = Object.values(cpuMs).reduce((sum, ms) => sum + ms, 0);
-    return { gateway, ...perRequest, total: (total / result.requests).toFixed(2) };
+    return { gateway, ...perRequest, total: (total / result.requests).toFixed(2), 'load generator': (loadGeneratorMs / result.requests).toFixed(2) };
   }));
 }
 
