@@ -24,8 +24,11 @@ function readHeader(header: string | undefined): { kind: 'none' | 'uncacheable' 
 export function createCacheControlPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   const policies = new WeakMap<DocumentNode, Map<string, CacheHint>>();
   const policyOf = (request: { schema: Parameters<typeof cachePolicyOf>[0]; document: DocumentNode; operationName: string | null }): CacheHint => {
-    const byName = policies.get(request.document) ?? new Map<string, CacheHint>();
-    policies.set(request.document, byName);
+    let byName = policies.get(request.document);
+    if (!byName) {
+      byName = new Map<string, CacheHint>();
+      policies.set(request.document, byName);
+    }
     const name = request.operationName ?? '';
     const known = byName.get(name);
     if (known) return known;
