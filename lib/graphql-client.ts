@@ -9,6 +9,8 @@ export interface GraphQLResponse<TData> {
   status: number;
   data?: TData | null;
   errors?: GraphQLErrorBody[];
+  /** The Retry-After header in seconds, when the server sent one (429, 503). */
+  retryAfterSeconds?: number;
 }
 
 /** One GraphQL request over HTTP; returns status, data and errors without throwing on GraphQL errors. */
@@ -35,7 +37,18 @@ export async function postGraphQL<TData = Record<string, unknown>>(
   } catch {
     body = { errors: [{ message: `non-JSON response (HTTP ${response.status}): ${text.slice(0, 200)}` }] };
   }
-  return { status: response.status, data: body.data, errors: body.errors };
+  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return { status: response.status, data: body.data, errors: body.errors, ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}) };
+}
+
+export interface RequestOptions {
+  token?: string;
+  timeoutMs?: number;
+  /**
+   * When given, a request refused by a rate limit (429 with Retry-After) is told here and sent again
+   * once the window has passed. A refused request did nothing, so this is safe for mutations too.
+   */
+  onRateLimited?: (retryAfterSeconds: number) => void;
 }
 
 /** Like postGraphQL, but any error (HTTP or GraphQL) throws with the server's messages. */
@@ -43,12 +56,20 @@ export async function requestGraphQL<TData = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  options: { token?: string; timeoutMs?: number } = {},
+  options: RequestOptions = {},
 ): Promise<TData> {
-  const result = await postGraphQL<TData>(url, query, variables, options);
-  if (result.errors?.length || !result.data) {
-    const messages = result.errors?.map((error) => `${error.message} [${String(error.extensions?.code ?? '')}]`).join('; ');
-    throw new Error(`GraphQL request failed (HTTP ${result.status}): ${messages ?? 'no data'}`);
+  for (;;) {
+    const result = await postGraphQL<TData>(url, query, variables, options);
+    const waitSeconds = result.status === 429 ? result.retryAfterSeconds : undefined;
+    if (options.onRateLimited && waitSeconds !== undefined) {
+      options.onRateLimited(waitSeconds);
+      await new Promise((resolveLater) => setTimeout(resolveLater, waitSeconds * 1000));
+      continue;
+    }
+    if (result.errors?.length || !result.data) {
+      const messages = result.errors?.map((error) => `${error.message} [${String(error.extensions?.code ?? '')}]`).join('; ');
+      throw new Error(`GraphQL request failed (HTTP ${result.status}): ${messages ?? 'no data'}`);
+    }
+    return result.data;
   }
-  return result.data;
 }

@@ -18,7 +18,7 @@ export async function seedDemoData(config: Config, url: string, serviceToken: st
   const documents = await seedDocuments({ url, token: serviceToken, dir: demoCorpusDir, log });
   log(`documents: ${documents.ingested.length} ingested, ${documents.skipped} already there, ${documents.failed.length} failed`);
   const demoPatients = generateSeedGraph(1).patients.slice(0, 12).map((patient) => patient.id);
-  const conversations = await seedConversations({ url, token: serviceToken, patientIds: demoPatients, feedbackPerEntityPerDay: config.feedbackLimits.perEntityPerDay });
+  const conversations = await seedConversations({ url, token: serviceToken, patientIds: demoPatients, feedbackPerEntityPerDay: config.feedbackLimits.perEntityPerDay, log });
   log(`conversations: ${conversations.sessions} sessions, ${conversations.messages} messages, ${conversations.feedback} feedback (${conversations.skippedPatients} patients already had some)`);
 }
 

@@ -45,7 +45,8 @@ const questions = [
 
 export async function seedConversations(options: SeedConversationsOptions): Promise<SeedConversationsResult> {
   const { url, token, log = () => undefined } = options;
-  const call = <T>(query: string, variables: Record<string, unknown> = {}) => requestGraphQL<T>(url, query, variables, { token });
+  const call = <T>(query: string, variables: Record<string, unknown> = {}) =>
+    requestGraphQL<T>(url, query, variables, { token, onRateLimited: (seconds) => log(`rate limit reached: waiting ${seconds} s`) });
   const result: SeedConversationsResult = { sessions: 0, messages: 0, feedback: 0, skippedPatients: 0 };
 
   for (const [patientIndex, patientId] of options.patientIds.entries()) {

@@ -70,8 +70,15 @@ async function main(): Promise<void> {
 
   const token = await signDevToken(config.auth, { sub: 'dev-clinician', role: 'clinician' });
   const serviceToken = await signDevToken(config.auth, { sub: 'demo-seed', role: 'service' }, '1h');
-  if (withDemoData) await seedDemoData(config, gateway.url, serviceToken, step);
-  else step('demo data not seeded (--no-demo-data)');
+  if (withDemoData) {
+    try {
+      await seedDemoData(config, gateway.url, serviceToken, step);
+    } catch (error) {
+      step('seeding the demo data failed: stopping everything');
+      await stopAll();
+      throw error;
+    }
+  } else step('demo data not seeded (--no-demo-data)');
 
   const playground = gateway.url.replace(/\/graphql$/, '/playground');
   console.log(`

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '../../lib/auth.js';
+import { requestGraphQL } from '../../lib/graphql-client.js';
 import type { ServiceHandle } from '../../lib/http-server.js';
 import { config, postGraphQL, startFixtureWorld, type FixtureWorld } from './support.js';
 
@@ -67,6 +69,21 @@ describe('gateway protection', () => {
     expect((await postGraphQL(limited.url, { query: '{ echoHeaders }' }, world.tokens.patientB)).status).toBe(200);
     const metrics = await (await fetch(limited.url.replace('/graphql', '/metrics'))).text();
     expect(metrics).toContain('gateway_rate_limited_total 3');
+  });
+
+  it("lets a client told to wait out the rate limit send again after Retry-After (the demo seeding does)", async () => {
+    const limited = await world.startGateway({ settings: { responseCache: false }, rateLimits: { gateway: 2, windowSeconds: 1 } });
+    // an identity of its own: the other cases' windows are 30 and 60 s
+    const token = await signDevToken(config.auth, { sub: `${world.id}seeder`, role: 'service' });
+    const waits: number[] = [];
+    const answers = [];
+    for (let i = 0; i < 3; i += 1) {
+      answers.push(await requestGraphQL<{ echoHeaders: string[] }>(limited.url, '{ echoHeaders }', {}, { token: token, onRateLimited: (seconds) => waits.push(seconds) }));
+    }
+    expect(waits).toEqual([1]);
+    expect(answers.map((answer) => answer.echoHeaders[0])).toEqual(Array(3).fill(`Bearer ${token}`));
+    await expect(requestGraphQL(limited.url, '{ echoHeaders }', {}, { token: token })).resolves.toBeDefined();
+    await expect(requestGraphQL(limited.url, '{ echoHeaders }', {}, { token: token })).rejects.toThrow(/HTTP 429.*RATE_LIMITED/);
   });
 
   it('serves automatic persisted queries from Redis', async () => {
