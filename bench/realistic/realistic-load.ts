@@ -7,6 +7,16 @@ import { crossStoreQuery } from '../gateway/cross-store.js';
 import type { Post } from '../gateway/load.js';
 import type { Caller, Step } from './traffic.js';
 
+/** What one measured window saw: the latencies of the requests started and answered inside it. */
+export interface RealisticSample {
+  /** Latencies in ms, every request and the reads alone, in the order they were answered. */
+  latencies: number[];
+  readLatencies: number[];
+  writes: number;
+  errors: number;
+  durationMs: number;
+}
+
 export interface RealisticResult {
   requests: number;
   reads: number;
@@ -18,6 +28,24 @@ export interface RealisticResult {
   p99: number;
   /** p95 of the reads alone (the cross-store query). */
   readP95: number;
+}
+
+/** One gateway's figures over its windows (the rounds of a run), as if they were one window. */
+export function summarize(samples: readonly RealisticSample[]): RealisticResult {
+  const latencies = samples.flatMap((sample) => sample.latencies).sort((a, b) => a - b);
+  const readLatencies = samples.flatMap((sample) => sample.readLatencies).sort((a, b) => a - b);
+  const durationMs = samples.reduce((sum, sample) => sum + sample.durationMs, 0);
+  return {
+    requests: latencies.length,
+    reads: readLatencies.length,
+    writes: samples.reduce((sum, sample) => sum + sample.writes, 0),
+    errors: samples.reduce((sum, sample) => sum + sample.errors, 0),
+    rps: durationMs > 0 ? latencies.length / (durationMs / 1000) : 0,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    readP95: percentile(readLatencies, 95),
+  };
 }
 
 const postMessage = 'mutation Post($input: PostMessageInput!) { postMessage(input: $input) { id } }';
@@ -67,7 +95,7 @@ export interface LoadOptions {
  * one keep-alive pool, each request with its caller's token. Only requests started after the
  * warm-up and answered before the end are measured.
  */
-export async function runRealisticLoad(url: string, post: Post, options: LoadOptions): Promise<RealisticResult> {
+export async function runRealisticLoad(url: string, post: Post, options: LoadOptions): Promise<RealisticSample> {
   const latencies: number[] = [];
   const readLatencies: number[] = [];
   let writes = 0;
@@ -111,17 +139,5 @@ export async function runRealisticLoad(url: string, post: Post, options: LoadOpt
   clearTimeout(startTimer);
   clearTimeout(endTimer);
   if (firstError) console.error(`  first error: ${(firstError as Error).message}`);
-  latencies.sort((a, b) => a - b);
-  readLatencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    reads: readLatencies.length,
-    writes,
-    errors,
-    rps: latencies.length / (options.durationMs / 1000),
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    readP95: percentile(readLatencies, 95),
-  };
+  return { latencies, readLatencies, writes, errors, durationMs: options.durationMs };
 }

@@ -17,13 +17,13 @@ import { createPost } from '../gateway/load.js';
 import { waitForConsumers } from './consumer-lag.js';
 import { cacheMessageVectors, prepareDataset } from './dataset.js';
 import { createCpuMeter, treeCpuMs, processCpuMs } from './process-cpu.js';
-import { runRealisticLoad, type RealisticResult } from './realistic-load.js';
+import { runRealisticLoad, summarize, type RealisticResult, type RealisticSample } from './realistic-load.js';
 import { settleRedis } from './settle-redis.js';
 import { createTraffic, type Caller } from './traffic.js';
 import { warmPassageMemo } from './warm-passages.js';
 
 /**
- * `npm run bench:realistic [-- --duration 20 --clients 50 --gateways ours,ours-nocache,apollo,hive --layout per-subgraph|one-process --passages warm|cold --stores-warmup 30 --think-ms 0]`:
+ * `npm run bench:realistic [-- --duration 20 --clients 50 --gateways ours,ours-nocache,apollo,hive --layout per-subgraph|one-process --passages warm|cold --stores-warmup 30 --think-ms 0 --rounds 2]`:
  * traffic as clinicians and patients make it, where a response cache rarely helps. 10,000 sessions
  * (200,000 messages, 50,000 feedback) of the 40 demo patients, 100,000 chunk points, the demo
  * knowledge graph (`npm start` once first). 50 closed-loop clients, each a different caller: half
@@ -40,6 +40,9 @@ import { warmPassageMemo } from './warm-passages.js';
  * warm up under unmeasured traffic through a gateway process of its own (`--stores-warmup`);
  * before each gateway, the subgraphs' event consumers catch up, so no run measures work an
  * earlier one left. `--think-ms` pauses each client between an answer and its next request.
+ * Each gateway's `--duration` seconds are measured in `--rounds` windows, every other round
+ * in reverse order (ours, ..., hive, hive, ..., ours): whoever came first used to meet stores
+ * still warming up and the machine's drift fell on one gateway.
  */
 const { values } = parseArgs({
   options: {
@@ -55,9 +58,12 @@ const { values } = parseArgs({
     passages: { type: 'string', default: 'warm' },
     // mean pause between an answer and the client's next request: 0 measures the most served, more measures latency at a pace people read at
     'think-ms': { type: 'string', default: '0' },
+    rounds: { type: 'string', default: '2' },
   },
 });
 const clients = Number(values.clients);
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds is a whole number from 1, not ${values.rounds}`);
 const gatewayRoles = (values.gateways as string).split(',');
 const config = await prepareBenchConfig('realistic');
 const env = {
@@ -93,10 +99,23 @@ async function cacheLookups(url: string, series: string): Promise<Lookups> {
   return { hit: read('hit'), miss: read('miss') };
 }
 
-const hitRatio = (before: Lookups, after: Lookups): number | undefined => {
-  const lookups = after.hit - before.hit + (after.miss - before.miss);
-  return lookups > 0 ? (after.hit - before.hit) / lookups : undefined;
-};
+function addLookups(total: Lookups, before: Lookups, after: Lookups): void {
+  total.hit += after.hit - before.hit;
+  total.miss += after.miss - before.miss;
+}
+
+const hitRatio = ({ hit, miss }: Lookups): number | undefined => (hit + miss > 0 ? hit / (hit + miss) : undefined);
+
+/** One gateway's windows so far: their samples, and CPU and cache lookups summed over them. */
+interface Tally {
+  samples: RealisticSample[];
+  cpuMs: Record<string, number>;
+  loadGeneratorMs: number;
+  responses: Lookups;
+  passages: Lookups;
+}
+
+const emptyTally = (): Tally => ({ samples: [], cpuMs: {}, loadGeneratorMs: 0, responses: { hit: 0, miss: 0 }, passages: { hit: 0, miss: 0 } });
 
 async function main(): Promise<void> {
   const file = join(await mkdtemp(join(tmpdir(), 'realistic-bench-')), 'supergraph.graphql');
@@ -132,7 +151,6 @@ async function main(): Promise<void> {
     return [store, () => treeCpuMs(leader)];
   }));
   const subgraphCounters = Object.fromEntries(Object.entries(subgraphChildren).map(([name, child]) => [name, () => processCpuMs(child.pid as number)]));
-  const rows: Row[] = [];
   const searchUrl = subgraphUrls.search;
   const passageSeries = 'search_cache_lookups_total{cache="passages",';
   const load = { clients, steps: (index: number) => traffic.client(index), authorization, mention: seed.entities[0]?.id as string };
@@ -141,51 +159,64 @@ async function main(): Promise<void> {
     const { child: warmer, info } = await processes.start(gatewayRoles[0] as string, file, env);
     const { post, close } = createPost({}, clients);
     const noReading = () => undefined;
-    await runRealisticLoad(info.url as string, post, { ...load, warmupMs: Number(values['stores-warmup']) * 1000, durationMs: 0, thinkMs: 0, firstSerial: gatewayRoles.length * 1_000_000, onMeasureStart: noReading, onMeasureEnd: noReading });
+    await runRealisticLoad(info.url as string, post, { ...load, warmupMs: Number(values['stores-warmup']) * 1000, durationMs: 0, thinkMs: 0, firstSerial: rounds * gatewayRoles.length * 1_000_000, onMeasureStart: noReading, onMeasureEnd: noReading });
     close();
     await stopProcess(warmer, benchStopMs);
   }
-  for (const [gatewayIndex, role] of gatewayRoles.entries()) {
-    // what the previous run's writes left to the consumers is not this run's
-    console.log(`bench: the subgraphs' event consumers caught up in ${(await waitForConsumers(Object.values(subgraphUrls))).toFixed(1)} s`);
-    const { child: gateway, info } = await processes.start(role, file, env);
-    const url = info.url as string;
-    const meter = createCpuMeter({ gateway: () => processCpuMs(gateway.pid as number), ...subgraphCounters, ...storeCounters });
-    const { post, close } = createPost({}, clients);
-    if (values.passages === 'cold') await markChunksChanged(redis, createCollectionNames(config.qdrant.collectionPrefix).chunks);
-    const none: Lookups = { hit: 0, miss: 0 };
-    const readCaches = (): Promise<[Lookups, Lookups]> => Promise.all([role === 'ours' ? cacheLookups(url, 'gateway_response_cache_lookups_total{') : none, cacheLookups(searchUrl, passageSeries)]);
-    const readings = { start: Promise.resolve<[Lookups, Lookups]>([none, none]), end: Promise.resolve<[Lookups, Lookups]>([none, none]) };
-    let before: Record<string, number> = {};
-    let cpuMs: Record<string, number> = {};
-    const ownCpuMs = () => {
-      const { user, system } = process.cpuUsage();
-      return (user + system) / 1000;
-    };
-    let loadGeneratorMs = 0;
-    const result = await runRealisticLoad(url, post, {
-      ...load,
-      warmupMs: Number(values.warmup) * 1000,
-      durationMs: Number(values.duration) * 1000,
-      thinkMs: Number(values['think-ms']),
-      firstSerial: gatewayIndex * 1_000_000,
-      onMeasureStart: () => {
-        before = meter.take();
-        loadGeneratorMs = -ownCpuMs();
-        readings.start = readCaches();
-      },
-      onMeasureEnd: () => {
-        cpuMs = meter.since(before);
-        loadGeneratorMs += ownCpuMs();
-        readings.end = readCaches();
-      },
-    });
-    close();
-    const [[responseBefore, passagesBefore], [responseAfter, passagesAfter]] = await Promise.all([readings.start, readings.end]);
-    rows.push({ gateway: role, result, cpuMs, loadGeneratorMs, responseHits: hitRatio(responseBefore, responseAfter), passageHits: hitRatio(passagesBefore, passagesAfter) });
-    await stopProcess(gateway, benchStopMs);
-    console.log(`  ${role}: ${result.rps.toFixed(1)} RPS, p95 ${result.p95.toFixed(1)} ms, ${result.errors} errors`);
+  const tallies = new Map(gatewayRoles.map((role) => [role, emptyTally()]));
+  const windowMs = (Number(values.duration) * 1000) / rounds;
+  let windowIndex = 0;
+  for (let round = 0; round < rounds; round += 1) {
+    // every other round in reverse (A B B A): the machine's drift and the stores' warming fall on every gateway alike
+    for (const role of round % 2 === 0 ? gatewayRoles : [...gatewayRoles].reverse()) {
+      // what the previous window's writes left to the consumers is not this one's
+      console.log(`bench: the subgraphs' event consumers caught up in ${(await waitForConsumers(Object.values(subgraphUrls))).toFixed(1)} s`);
+      const { child: gateway, info } = await processes.start(role, file, env);
+      const url = info.url as string;
+      const meter = createCpuMeter({ gateway: () => processCpuMs(gateway.pid as number), ...subgraphCounters, ...storeCounters });
+      const { post, close } = createPost({}, clients);
+      if (values.passages === 'cold') await markChunksChanged(redis, createCollectionNames(config.qdrant.collectionPrefix).chunks);
+      const none: Lookups = { hit: 0, miss: 0 };
+      const readCaches = (): Promise<[Lookups, Lookups]> => Promise.all([role === 'ours' ? cacheLookups(url, 'gateway_response_cache_lookups_total{') : none, cacheLookups(searchUrl, passageSeries)]);
+      const readings = { start: Promise.resolve<[Lookups, Lookups]>([none, none]), end: Promise.resolve<[Lookups, Lookups]>([none, none]) };
+      const tally = tallies.get(role) as Tally;
+      let before: Record<string, number> = {};
+      const ownCpuMs = () => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+      };
+      const sample = await runRealisticLoad(url, post, {
+        ...load,
+        warmupMs: Number(values.warmup) * 1000,
+        durationMs: windowMs,
+        thinkMs: Number(values['think-ms']),
+        firstSerial: windowIndex * 1_000_000,
+        onMeasureStart: () => {
+          before = meter.take();
+          tally.loadGeneratorMs -= ownCpuMs();
+          readings.start = readCaches();
+        },
+        onMeasureEnd: () => {
+          for (const [name, ms] of Object.entries(meter.since(before))) tally.cpuMs[name] = (tally.cpuMs[name] ?? 0) + ms;
+          tally.loadGeneratorMs += ownCpuMs();
+          readings.end = readCaches();
+        },
+      });
+      close();
+      const [[responseBefore, passagesBefore], [responseAfter, passagesAfter]] = await Promise.all([readings.start, readings.end]);
+      addLookups(tally.responses, responseBefore, responseAfter);
+      addLookups(tally.passages, passagesBefore, passagesAfter);
+      tally.samples.push(sample);
+      await stopProcess(gateway, benchStopMs);
+      const result = summarize([sample]);
+      console.log(`  ${role}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''}: ${result.rps.toFixed(1)} RPS, p95 ${result.p95.toFixed(1)} ms, ${result.errors} errors`);
+      windowIndex += 1;
+    }
   }
+  const rows = gatewayRoles.map((role): Row => {
+    const { samples, cpuMs, loadGeneratorMs, responses, passages } = tallies.get(role) as Tally;
+    return { gateway: role, result: summarize(samples), cpuMs, loadGeneratorMs, responseHits: hitRatio(responses), passageHits: hitRatio(passages) };
+  });
   redis.disconnect();
   finished = true;
   printRows(rows);
