@@ -84,6 +84,9 @@ export function parseStoredTimestamp(value: string | Date): PreciseDate {
   return parsed.instant;
 }
 
+// at module level: closures made per call cost a defineProperty each under tsx (esbuild's keepNames)
+const digitPair = (text: string, at: number): number => (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+
 const storedUtcPattern = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?\+00$/;
 
 /**
@@ -93,9 +96,9 @@ const storedUtcPattern = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?\+00$/;
  */
 function parseUtcStoredTimestamp(text: string): PreciseDate | undefined {
   if (!storedUtcPattern.test(text)) return undefined;
-  const digit = (at: number) => text.charCodeAt(at) - 48;
-  const pair = (at: number) => digit(at) * 10 + digit(at + 1);
-  const milliseconds = utcMilliseconds(pair(0) * 100 + pair(2), pair(5), pair(8), pair(11), pair(14), pair(17));
+  const milliseconds = utcMilliseconds(
+    digitPair(text, 0) * 100 + digitPair(text, 2), digitPair(text, 5), digitPair(text, 8), digitPair(text, 11), digitPair(text, 14), digitPair(text, 17),
+  );
   // the fraction's digits sit between the seconds (position 19) and the zone (the last 3 characters)
   const fraction = text.length > 22 ? Number(text.slice(20, -3).padEnd(6, '0')) : 0;
   return PreciseDate.of(milliseconds + Math.floor(fraction / 1000), fraction % 1000);
