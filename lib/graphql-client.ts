@@ -73,3 +73,14 @@ export async function requestGraphQL<TData = Record<string, unknown>>(
     return result.data;
   }
 }
+
+/** A GraphQL endpoint as a function of query and variables (requestGraphQL's errors). */
+export type GraphQLCaller = <TData>(query: string, variables?: Record<string, unknown>) => Promise<TData>;
+
+/**
+ * The caller a script seeding through the public API uses: its requests as `token`, and when a rate
+ * limit refuses one, a line to `log` and the same request again once the window has passed.
+ */
+export function createSeedingCaller(url: string, token: string, log: (line: string) => void): GraphQLCaller {
+  return (query, variables = {}) => requestGraphQL(url, query, variables, { token, onRateLimited: (seconds) => log(`rate limit reached: waiting ${seconds} s`) });
+}

@@ -1,4 +1,4 @@
-import { requestGraphQL } from '../lib/graphql-client.js';
+import { createSeedingCaller, type GraphQLCaller } from '../lib/graphql-client.js';
 
 /**
  * Demo conversations through the public API, as a client would make them: for each patient
@@ -45,8 +45,7 @@ const questions = [
 
 export async function seedConversations(options: SeedConversationsOptions): Promise<SeedConversationsResult> {
   const { url, token, log = () => undefined } = options;
-  const call = <T>(query: string, variables: Record<string, unknown> = {}) =>
-    requestGraphQL<T>(url, query, variables, { token, onRateLimited: (seconds) => log(`rate limit reached: waiting ${seconds} s`) });
+  const call = createSeedingCaller(url, token, log);
   const result: SeedConversationsResult = { sessions: 0, messages: 0, feedback: 0, skippedPatients: 0 };
 
   for (const [patientIndex, patientId] of options.patientIds.entries()) {
@@ -116,9 +115,7 @@ export async function seedConversations(options: SeedConversationsOptions): Prom
   return result;
 }
 
-type Call = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
-
-async function entitiesFor(call: Call, condition: string, medications: readonly string[]): Promise<EntityRef[]> {
+async function entitiesFor(call: GraphQLCaller, condition: string, medications: readonly string[]): Promise<EntityRef[]> {
   const found: EntityRef[] = [];
   const wanted = [{ text: condition, type: 'DISEASE' }, ...medications.slice(0, 2).map((text) => ({ text, type: 'DRUG' }))];
   for (const { text, type } of wanted) {
@@ -131,7 +128,7 @@ async function entitiesFor(call: Call, condition: string, medications: readonly 
   return found;
 }
 
-function postMessage(call: Call, input: Record<string, unknown>): Promise<unknown> {
+function postMessage(call: GraphQLCaller, input: Record<string, unknown>): Promise<unknown> {
   return call('mutation($input: PostMessageInput!) { postMessage(input: $input) { id } }', { input });
 }
 

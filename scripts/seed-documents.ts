@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { signDevToken } from '../lib/auth.js';
 import { loadConfig } from '../lib/config.js';
-import { requestGraphQL } from '../lib/graphql-client.js';
+import { createSeedingCaller, type GraphQLCaller } from '../lib/graphql-client.js';
 
 /** The 20 demo documents the project ships (docs/corpus: MIT, source and licence beside them). */
 export const demoCorpusDir = join(import.meta.dirname, '..', 'docs', 'corpus', 'dda');
@@ -38,8 +38,7 @@ interface DocumentRow {
 
 export async function seedDocuments(options: SeedDocumentsOptions): Promise<{ ingested: DocumentRow[]; skipped: number; failed: DocumentRow[] }> {
   const { url, token, log = () => undefined } = options;
-  const call = <T>(query: string, variables: Record<string, unknown> = {}) =>
-    requestGraphQL<T>(url, query, variables, { token, onRateLimited: (seconds) => log(`rate limit reached: waiting ${seconds} s`) });
+  const call = createSeedingCaller(url, token, log);
   const existing = new Map((await listDocuments(call)).map((document) => [document.filename, document]));
   const files = readdirSync(options.dir).filter((file) => file.endsWith('.md')).sort();
   const submitted: DocumentRow[] = [];
@@ -80,7 +79,7 @@ export async function seedDocuments(options: SeedDocumentsOptions): Promise<{ in
 const documentsPerRequest = 25;
 
 /** The documents' rows now, a request per 25 (aliases stay under the API's QUERY_MAX_ALIASES default); one no longer there keeps its old row. */
-async function readDocuments(call: <T>(query: string, variables?: Record<string, unknown>) => Promise<T>, documents: readonly DocumentRow[]): Promise<DocumentRow[]> {
+async function readDocuments(call: GraphQLCaller, documents: readonly DocumentRow[]): Promise<DocumentRow[]> {
   const rows: DocumentRow[] = [];
   for (let start = 0; start < documents.length; start += documentsPerRequest) {
     const slice = documents.slice(start, start + documentsPerRequest);
@@ -92,7 +91,7 @@ async function readDocuments(call: <T>(query: string, variables?: Record<string,
   return rows;
 }
 
-async function listDocuments(call: <T>(query: string, variables?: Record<string, unknown>) => Promise<T>): Promise<DocumentRow[]> {
+async function listDocuments(call: GraphQLCaller): Promise<DocumentRow[]> {
   const rows: DocumentRow[] = [];
   let after: string | null = null;
   for (;;) {
