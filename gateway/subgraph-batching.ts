@@ -45,10 +45,11 @@ function answerOf(batch: FetcherResponse, answer: unknown): FetcherResponse {
  * one admission and one request context instead of several; each caller still gets its own answer.
  *
  * Only fetches with the same URL, Authorization and request id are joined, at most `maxOperations`
- * and `maxBytes` of body at once (the subgraph's body limit: operations that fit alone still fit). An answer that is not such an array (a refusal of the whole request: 401, 429, 503)
- * is every caller's answer. A batch refused as a bad request is sent again one operation at a
- * time; a subgraph that does not take batches at all (an older version) gets each operation on its
- * own from then on.
+ * and `maxBytes` of body at once (the subgraph's body limit: operations that fit alone still fit).
+ * An answer that is not such an array (a refusal of the whole request: 401, 429, 503) is every
+ * caller's answer. A batch refused as a bad request is sent again one operation at a time; a
+ * subgraph that does not take batches at all (an older version) gets each operation on its own
+ * from then on.
  */
 export function batchConcurrentFetches(fetcher: Fetcher, options: { maxOperations: number; maxBytes: number; onBatch?: (operations: number) => void }): Fetcher {
   const waiting = new Map<string, { url: string; operations: Waiting[] }>();
